@@ -1,0 +1,88 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Module cut (see Docs/architecture.md): value types at the bottom, pure scoring above them,
+// readers that take bytes, a libcurl engine that fetches them, a store that keeps them, and a
+// daemon that wires the path together. `PersonaConfig` is its own module so that `personactl`
+// can validate a config without importing the daemon.
+let package = Package(
+    name: "personad",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "personad", targets: ["personad"]),
+        .executable(name: "personactl", targets: ["personactl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.20.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "PersonaModel"),
+        .target(name: "PersonaScoring", dependencies: ["PersonaModel"]),
+        .target(
+            name: "PersonaSources",
+            dependencies: ["PersonaModel", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .target(name: "PersonaFetch", dependencies: ["CCurl", "PersonaModel"]),
+        .target(
+            name: "PersonaStore",
+            dependencies: ["PersonaModel", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "PersonaConfig",
+            dependencies: ["PersonaModel", "PersonaSources", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
+        .target(
+            name: "PersonaDaemon",
+            dependencies: [
+                "PersonaModel", "PersonaScoring", "PersonaSources", "PersonaFetch", "PersonaStore",
+                "PersonaConfig",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "personad",
+            dependencies: [
+                "PersonaDaemon", "PersonaConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "personactl",
+            dependencies: [
+                "PersonaStore", "PersonaModel", "PersonaConfig",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "FlyingFox", package: "FlyingFox"),
+            ],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "PersonaScoringTests", dependencies: ["PersonaScoring", "PersonaModel"]),
+        .testTarget(name: "PersonaSourcesTests", dependencies: ["PersonaSources", "PersonaModel", "TestSupport"]),
+        .testTarget(name: "PersonaFetchTests", dependencies: ["PersonaFetch", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "PersonaStoreTests", dependencies: ["PersonaStore", "PersonaModel", "TestSupport"]),
+        .testTarget(name: "PersonaConfigTests", dependencies: ["PersonaConfig"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["personad", "personactl", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

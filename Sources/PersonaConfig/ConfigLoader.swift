@@ -1,0 +1,294 @@
+import Foundation
+import PersonaModel
+import PersonaSources
+import TOMLKit
+
+/// Reads and validates `personad.toml`. Nothing is used before all of it has been checked.
+///
+/// Relative paths are taken relative to the configuration file's directory, so a config and
+/// its data can move together.
+public enum ConfigLoader {
+    public static let defaultPath = "/etc/personad/personad.toml"
+
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Configuration {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(file: path, detail: "cannot read (\(error.localizedDescription))")
+        }
+        return try parse(text, file: path, environment: environment)
+    }
+
+    public static func parse(_ text: String, file: String, environment: [String: String] = [:]) throws(ConfigError) -> Configuration {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(file: file, line: error.source.begin.line, detail: "TOML syntax: \(error.description) (column \(error.source.begin.column))")
+        } catch {
+            throw ConfigError(file: file, detail: "TOML syntax: \(error)")
+        }
+        let base = (URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent().path as NSString)
+        var reader = TableReader(file: file, locator: KeyLocator(text: text), base: base)
+        return try reader.configuration(table, environment: environment)
+    }
+}
+
+/// Walks the parsed TOML, checking every key and value and naming each error's line.
+struct TableReader {
+    let file: String
+    let locator: KeyLocator
+    let base: NSString
+
+    func fail(_ path: KeyPath, _ detail: String) -> ConfigError {
+        ConfigError(file: file, line: locator.line(of: path), key: path.description, detail: detail)
+    }
+
+    func checkKeys(_ table: TOMLTable, allowed: Set<String>, at path: KeyPath) throws(ConfigError) {
+        for key in table.keys where !allowed.contains(key) {
+            throw fail(path.appending(key), "unknown key (allowed here: \(allowed.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func string(_ table: TOMLTable, _ key: String, at path: KeyPath) throws(ConfigError) -> String? {
+        guard let value = table[key] else { return nil }
+        guard let string = value.string else { throw fail(path.appending(key), "expected a string") }
+        return string
+    }
+
+    func number(_ table: TOMLTable, _ key: String, at path: KeyPath) throws(ConfigError) -> Double? {
+        guard let value = table[key] else { return nil }
+        if let double = value.double { return double }
+        if let int = value.int { return Double(int) }
+        throw fail(path.appending(key), "expected a number")
+    }
+
+    func duration(_ table: TOMLTable, _ key: String, at path: KeyPath, minimum: TimeInterval) throws(ConfigError) -> TimeInterval? {
+        guard let text = try string(table, key, at: path) else { return nil }
+        guard let seconds = Durations.parse(text) else {
+            throw fail(path.appending(key), "'\(text)' is not a duration (use e.g. \"90s\", \"30m\", \"6h\", \"1h30m\", \"90d\")")
+        }
+        guard seconds >= minimum else { throw fail(path.appending(key), "'\(text)' is shorter than the minimum of \(Int(minimum))s") }
+        return seconds
+    }
+
+    func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (base.appendingPathComponent(path) as NSString).standardizingPath
+    }
+
+    mutating func configuration(_ root: TOMLTable, environment: [String: String]) throws(ConfigError) -> Configuration {
+        let top = KeyPath()
+        try checkKeys(root, allowed: ["daemon", "scoring", "persona"], at: top)
+        let daemon = try root["daemon"].map { value throws(ConfigError) in
+            guard let table = value.table else { throw fail(top.appending("daemon"), "expected a table [daemon]") }
+            return table
+        } ?? TOMLTable()
+        let daemonPath = top.appending("daemon")
+        try checkKeys(daemon, allowed: ["state_directory", "snapshot_directory", "pid_file", "interval", "jitter"], at: daemonPath)
+        let systemdState = environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
+        let state = absolute(try string(daemon, "state_directory", at: daemonPath) ?? systemdState ?? "/var/lib/personad")
+        let snapshots = absolute(try string(daemon, "snapshot_directory", at: daemonPath) ?? (state as NSString).appendingPathComponent("snapshots"))
+        let runtime = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init)
+        let pidFile = absolute(try string(daemon, "pid_file", at: daemonPath)
+            ?? ((runtime ?? state) as NSString).appendingPathComponent("personad.pid"))
+        let interval = try duration(daemon, "interval", at: daemonPath, minimum: 10) ?? 30 * 60
+        let jitter = try number(daemon, "jitter", at: daemonPath) ?? 0.1
+        guard (0...0.5).contains(jitter) else { throw fail(daemonPath.appending("jitter"), "must be between 0 and 0.5") }
+
+        var window: TimeInterval = 90 * 86400
+        if let scoringValue = root["scoring"] {
+            let scoringPath = top.appending("scoring")
+            guard let scoring = scoringValue.table else { throw fail(scoringPath, "expected a table [scoring]") }
+            try checkKeys(scoring, allowed: ["window"], at: scoringPath)
+            window = try duration(scoring, "window", at: scoringPath, minimum: 86400) ?? window
+        }
+
+        var personas: [PersonaConfiguration] = []
+        if let personaValue = root["persona"] {
+            guard let array = personaValue.array else { throw fail(top.appending("persona"), "expected [[persona]] tables") }
+            for (index, element) in array.enumerated() {
+                let path = top.appending("persona", index: index)
+                guard let table = element.table else { throw fail(path, "expected a table") }
+                let persona = try self.persona(table, at: path)
+                if personas.contains(where: { $0.id == persona.id }) {
+                    throw fail(path.appending("id"), "'\(persona.id)' is used by another persona; ids must be unique")
+                }
+                personas.append(persona)
+            }
+        }
+        return Configuration(
+            file: file, stateDirectory: state, snapshotDirectory: snapshots, pidFile: pidFile,
+            interval: interval, jitter: jitter, window: window, personas: personas)
+    }
+
+    func persona(_ table: TOMLTable, at path: KeyPath) throws(ConfigError) -> PersonaConfiguration {
+        try checkKeys(table, allowed: ["id", "network", "handle", "source"], at: path)
+        guard let rawID = try string(table, "id", at: path) else { throw fail(path, "missing key 'id'") }
+        guard let id = PersonaID(rawValue: rawID) else {
+            throw fail(path.appending("id"), "'\(rawID)' is not a valid id (lower-case letters, digits and '-', starting with a letter or digit, at most 64)")
+        }
+        guard let rawNetwork = try string(table, "network", at: path) else { throw fail(path, "missing key 'network'") }
+        guard let network = Network(rawValue: rawNetwork) else {
+            throw fail(path.appending("network"), "unknown network '\(rawNetwork)' (one of: \(Network.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard let handle = try string(table, "handle", at: path), !handle.isEmpty else { throw fail(path, "missing key 'handle'") }
+        guard let sourceArray = table["source"]?.array, !sourceArray.isEmpty else {
+            throw fail(path, "persona '\(id)' has no [[persona.source]]")
+        }
+        var sources: [SourceConfiguration] = []
+        for (index, element) in sourceArray.enumerated() {
+            let sourcePath = path.appending("source", index: index)
+            guard let sourceTable = element.table else { throw fail(sourcePath, "expected a table") }
+            sources.append(try source(sourceTable, network: network, at: sourcePath))
+        }
+        return PersonaConfiguration(id: id, network: network, handle: handle, sources: sources)
+    }
+
+    func source(_ table: TOMLTable, network: Network, at path: KeyPath) throws(ConfigError) -> SourceConfiguration {
+        try checkKeys(table, allowed: ["kind", "path", "url", "interval", "ca_file", "max_bytes", "timeout"], at: path)
+        guard let rawKind = try string(table, "kind", at: path) else { throw fail(path, "missing key 'kind'") }
+        guard let kind = SourceKind(rawValue: rawKind) else {
+            throw fail(path.appending("kind"), "unknown kind '\(rawKind)' (one of: export, api, feed)")
+        }
+        guard SourceRegistry.reader(network: network, kind: kind) != nil else {
+            let supported = SourceRegistry.supported.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+            throw fail(path.appending("kind"), "no reader for \(network) \(kind) sources yet (supported: \(supported))")
+        }
+        let localPath = try string(table, "path", at: path).map(absolute)
+        var url = try string(table, "url", at: path)
+        switch kind {
+        case .export:
+            guard url == nil else { throw fail(path.appending("url"), "an export is read from a 'path', not a 'url'") }
+            guard localPath != nil else { throw fail(path, "missing key 'path' (the export's .zip or directory)") }
+        case .api, .feed:
+            if let local = localPath {
+                guard url == nil else { throw fail(path.appending("path"), "give either 'url' or 'path', not both") }
+                url = URL(fileURLWithPath: local).absoluteString
+            } else if let remote = url {
+                guard let scheme = URLComponents(string: remote)?.scheme?.lowercased(), ["http", "https"].contains(scheme),
+                      URLComponents(string: remote)?.host?.isEmpty == false else {
+                    throw fail(path.appending("url"), "'\(remote)' is not an http:// or https:// URL (a local file is given as 'path')")
+                }
+            } else {
+                throw fail(path, "missing key 'url'")
+            }
+        }
+        let caFile = try string(table, "ca_file", at: path).map(absolute)
+        let maxBytes = try number(table, "max_bytes", at: path) ?? Double(16 << 20)
+        guard maxBytes >= 1024, maxBytes <= Double(1 << 31) else { throw fail(path.appending("max_bytes"), "must be between 1024 and 2147483648") }
+        return SourceConfiguration(
+            kind: kind, path: localPath, url: url,
+            interval: try duration(table, "interval", at: path, minimum: 10),
+            caFile: caFile, maximumBytes: Int(maxBytes),
+            timeout: try duration(table, "timeout", at: path, minimum: 1) ?? 60)
+    }
+}
+
+/// `persona[2].source[1].interval`, 1-based for people.
+struct KeyPath: CustomStringConvertible {
+    var parts: [(name: String, index: Int?)] = []
+
+    func appending(_ name: String, index: Int? = nil) -> KeyPath {
+        var copy = self
+        copy.parts.append((name, index))
+        return copy
+    }
+
+    var description: String {
+        parts.map { part in part.index.map { "\(part.name)[\($0 + 1)]" } ?? part.name }.joined(separator: ".")
+    }
+}
+
+/// Finds the line of a key in the TOML text. TOMLKit gives positions only for syntax errors,
+/// so the validator finds its own: it follows `[daemon]`, `[[persona]]` and `[[persona.source]]`
+/// headers and returns the line of the key inside the right one (or the header's line).
+struct KeyLocator {
+    let lines: [Substring]
+
+    init(text: String) {
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    func line(of path: KeyPath) -> Int? {
+        var wantedTable = ""
+        var persona: Int?
+        var source: Int?
+        var key: String?
+        for part in path.parts {
+            switch (part.name, part.index) {
+            case ("persona", let index?): persona = index; wantedTable = "persona"
+            case ("source", let index?): source = index; wantedTable = "persona.source"
+            case ("daemon", nil), ("scoring", nil): wantedTable = part.name
+            default: key = part.name
+            }
+        }
+        var table = ""
+        var personaCount = -1
+        var sourceCount = -1
+        var headerLine: Int?
+        for (number, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                let name = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).split(separator: "#").first
+                    .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")) } ?? ""
+                table = name
+                if name == "persona" { personaCount += 1; sourceCount = -1 }
+                if name == "persona.source" { sourceCount += 1 }
+                if table == wantedTable && (persona == nil || persona == personaCount) && (source == nil || source == sourceCount) {
+                    headerLine = number + 1
+                }
+                continue
+            }
+            let inPlace = table == wantedTable && (persona == nil || persona == personaCount) && (source == nil || source == sourceCount)
+            guard inPlace, let key else { continue }
+            if line.hasPrefix(key), line.dropFirst(key.count).first.map({ $0 == " " || $0 == "=" || $0 == "\t" }) == true {
+                return number + 1
+            }
+        }
+        return headerLine
+    }
+}
+
+/// `"90s"`, `"30m"`, `"6h"`, `"1d"`, `"1h30m"`, or a bare number of seconds.
+public enum Durations {
+    public static func parse(_ text: String) -> TimeInterval? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(trimmed), seconds >= 0 { return seconds }
+        var total = 0.0
+        var digits = ""
+        var sawUnit = false
+        for char in trimmed {
+            if char.isNumber || char == "." {
+                digits.append(char)
+                continue
+            }
+            guard let value = Double(digits) else { return nil }
+            let unit: Double
+            switch char {
+            case "s": unit = 1
+            case "m": unit = 60
+            case "h": unit = 3600
+            case "d": unit = 86400
+            case "w": unit = 7 * 86400
+            default: return nil
+            }
+            total += value * unit
+            digits = ""
+            sawUnit = true
+        }
+        return sawUnit && digits.isEmpty ? total : nil
+    }
+
+    /// The shortest human form: `1h30m`, `90d`, `45s`.
+    public static func format(_ seconds: TimeInterval) -> String {
+        var rest = Int(seconds.rounded())
+        if rest == 0 { return "0s" }
+        var out = ""
+        for (unit, size) in [("d", 86400), ("h", 3600), ("m", 60), ("s", 1)] where rest >= size {
+            out += "\(rest / size)\(unit)"
+            rest %= size
+        }
+        return out
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import PersonaModel
+
+/// The daemon's whole configuration, validated: every value here has been checked.
+public struct Configuration: Sendable, Hashable {
+    public var file: String
+    public var stateDirectory: String
+    public var snapshotDirectory: String
+    public var pidFile: String
+    /// Default seconds between polls of a source.
+    public var interval: TimeInterval
+    /// Fraction of the interval by which each poll is randomly spread (0 to 0.5).
+    public var jitter: Double
+    /// How far back the score looks, in seconds.
+    public var window: TimeInterval
+    public var personas: [PersonaConfiguration]
+
+    public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("personad.sqlite") }
+}
+
+public struct PersonaConfiguration: Sendable, Hashable {
+    public var id: PersonaID
+    public var network: Network
+    public var handle: String
+    public var sources: [SourceConfiguration]
+}
+
+public struct SourceConfiguration: Sendable, Hashable {
+    public var kind: SourceKind
+    /// An export's absolute path, or for a feed configured by `path`, the local file.
+    public var path: String?
+    /// The URL to fetch (for a feed configured by `path`, its `file://` URL).
+    public var url: String?
+    public var interval: TimeInterval?
+    /// A PEM bundle for TLS verification, instead of the system's.
+    public var caFile: String?
+    public var maximumBytes: Int
+    public var timeout: TimeInterval
+
+    /// Where the data comes from, fit to print: the path, or the URL without credentials.
+    public var location: String {
+        if let path { return path }
+        guard let url, var components = URLComponents(string: url) else { return url ?? "" }
+        components.user = nil
+        components.password = nil
+        return components.string ?? url
+    }
+}

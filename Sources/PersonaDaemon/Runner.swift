@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import PersonaConfig
+import PersonaFetch
+import PersonaModel
+import PersonaStore
+import Synchronization
+
+/// Runs batches of source refreshes and writes the snapshots they affect. Shared by the
+/// long-running daemon and `personad --once`.
+struct Runner: Sendable {
+    let pipeline: Pipeline
+    let writer: SnapshotWriter
+    let logger: Logger
+    /// How many sources are refreshed at once (the fetch engine caps connections separately).
+    var parallelism = 32
+
+    struct Report: Sendable {
+        var failures: [Pipeline.SourceOutcome] = []
+        var entries: [SnapshotIndex.Entry] = []
+    }
+
+    /// Refreshes `jobs`, then rewrites the snapshot of every persona they belong to.
+    func run(_ jobs: [Scheduler.Job], configuration: Configuration, heartbeat: Heartbeat?) async -> Report {
+        var report = Report()
+        await withTaskGroup(of: Pipeline.SourceOutcome.self) { group in
+            var iterator = jobs.makeIterator()
+            var running = 0
+            while running < parallelism, let job = iterator.next() {
+                group.addTask { await pipeline.refresh(job.persona, job.source) }
+                running += 1
+            }
+            for await outcome in group {
+                heartbeat?.beat()
+                if outcome.error != nil { report.failures.append(outcome) }
+                if let job = iterator.next(), !Task.isCancelled {
+                    group.addTask { await pipeline.refresh(job.persona, job.source) }
+                }
+            }
+        }
+        // Abandoned work writes nothing: the snapshots on disk stay as they were.
+        guard !Task.isCancelled else { return report }
+        let touched = Set(jobs.map(\.persona.id))
+        for persona in configuration.personas where touched.contains(persona.id) {
+            do {
+                let snapshot = try pipeline.snapshot(of: persona, configuration: configuration)
+                try writer.write(snapshot, fileName: Self.fileName(persona.id))
+                report.entries.append(SnapshotIndex.Entry(
+                    id: persona.id.rawValue, network: persona.network, file: Self.fileName(persona.id),
+                    score: snapshot.score.value, status: snapshot.score.status, generatedAt: snapshot.generatedAt))
+            } catch {
+                logger.error("persona \(persona.id): cannot write snapshot: \(error)")
+            }
+        }
+        return report
+    }
+
+    static func fileName(_ id: PersonaID) -> String { "\(id.rawValue).json" }
+}
+
+/// The time of the main loop's last sign of progress, for the systemd watchdog.
+final class Heartbeat: Sendable {
+    private let last = Mutex(ContinuousClock.now)
+
+    func beat() { last.withLock { $0 = .now } }
+
+    var age: Duration { last.withLock { ContinuousClock.now - $0 } }
+}

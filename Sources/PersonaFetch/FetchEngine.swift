@@ -1,0 +1,169 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// The HTTP engine: one libcurl multi handle driven by one dedicated thread, serving async callers.
+///
+/// Callers `await fetch(_:)`; the request is queued, attached to the multi handle when the
+/// global and per-host caps allow, and its continuation is resumed on completion. Swift's
+/// cooperative pool is never blocked by network I/O.
+///
+/// Important: concurrency is capped by attaching at most `maximumConcurrent` easy handles (and
+/// `maximumPerHost` per host) at a time, not with `CURLMOPT_MAX_TOTAL_CONNECTIONS`, which
+/// stalls whole poll timeouts on libcurl 7.88. Call `shutdown()` before the process exits.
+public final class FetchEngine: Sendable {
+    public let maximumConcurrent: Int
+    public let maximumPerHost: Int
+    public let userAgent: String
+
+    private struct Pending: Sendable {
+        var id: UInt64
+        var request: FetchRequest
+        var host: String
+        var continuation: CheckedContinuation<Result<FetchResponse, FetchError>, Never>
+    }
+
+    private struct Shared: Sendable {
+        var nextID: UInt64 = 1
+        var pending: [Pending] = []
+        var cancelled: Set<UInt64> = []
+        var shuttingDown = false
+    }
+
+    private let shared = Mutex(Shared())
+    // The multi handle is used only by the loop thread, except curl_multi_wakeup, which libcurl
+    // documents as callable from any thread; the pointer itself never changes.
+    private nonisolated(unsafe) let multi: UnsafeMutableRawPointer
+    private let finished = DispatchSemaphore(value: 0)
+
+    private static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_ALL)) == CURLE_OK
+
+    public init(maximumConcurrent: Int = 50, maximumPerHost: Int = 6, userAgent: String = "personad") {
+        precondition(Self.globalInit, "curl_global_init failed")
+        self.maximumConcurrent = max(1, maximumConcurrent)
+        self.maximumPerHost = max(1, maximumPerHost)
+        self.userAgent = userAgent
+        guard let handle = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
+        multi = handle
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "personad-curl"
+        thread.start()
+    }
+
+    /// Fetches one URL. Throws only when no HTTP response was received (or the task was cancelled).
+    public func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse {
+        let host = URL(string: request.url)?.host?.lowercased() ?? ""
+        let id = shared.withLock { state -> UInt64 in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<FetchResponse, FetchError>, Never>) in
+                let accepted = shared.withLock { state -> Bool in
+                    guard !state.shuttingDown else { return false }
+                    state.pending.append(Pending(id: id, request: request, host: host, continuation: continuation))
+                    return true
+                }
+                if accepted {
+                    curl_multi_wakeup(multi)
+                } else {
+                    continuation.resume(returning: .failure(FetchError(url: request.url, kind: .cancelled, detail: "the fetch engine is shutting down")))
+                }
+            }
+        } onCancel: {
+            shared.withLock { _ = $0.cancelled.insert(id) }
+            curl_multi_wakeup(multi)
+        }
+        return try result.get()
+    }
+
+    /// Abandons queued and running transfers (their callers get `.cancelled`) and stops the thread.
+    public func shutdown() {
+        let first = shared.withLock { state -> Bool in
+            defer { state.shuttingDown = true }
+            return !state.shuttingDown
+        }
+        guard first else { return }
+        curl_multi_wakeup(multi)
+        finished.wait()
+        curl_multi_cleanup(multi)
+    }
+
+    // MARK: - The loop thread
+
+    private func loop() {
+        var active: [UnsafeMutableRawPointer: Transfer] = [:]
+        var perHost: [String: Int] = [:]
+        var queue: [Pending] = []
+        while true {
+            let (incoming, cancelled, stopping) = shared.withLock { state in
+                defer { state.pending.removeAll(); state.cancelled.removeAll() }
+                return (state.pending, state.cancelled, state.shuttingDown)
+            }
+            queue.append(contentsOf: incoming)
+            if stopping {
+                for pending in queue { pending.continuation.resume(returning: .failure(Self.cancelled(pending.request.url))) }
+                queue.removeAll()
+                for (easy, transfer) in active { finish(easy, transfer, result: .failure(Self.cancelled(transfer.request.url))) }
+                active.removeAll()
+                break
+            }
+            if !cancelled.isEmpty {
+                queue.removeAll { pending in
+                    guard cancelled.contains(pending.id) else { return false }
+                    pending.continuation.resume(returning: .failure(Self.cancelled(pending.request.url)))
+                    return true
+                }
+                for (easy, transfer) in active where cancelled.contains(transfer.id) {
+                    active[easy] = nil
+                    perHost[transfer.host, default: 1] -= 1
+                    finish(easy, transfer, result: .failure(Self.cancelled(transfer.request.url)))
+                }
+            }
+            // Attach what the caps allow, in arrival order, skipping hosts that are full.
+            var index = 0
+            while index < queue.count, active.count < maximumConcurrent {
+                let pending = queue[index]
+                guard perHost[pending.host, default: 0] < maximumPerHost else { index += 1; continue }
+                queue.remove(at: index)
+                let transfer = Transfer(id: pending.id, request: pending.request, host: pending.host, continuation: pending.continuation)
+                guard let easy = transfer.configure(userAgent: userAgent) else {
+                    pending.continuation.resume(returning: .failure(FetchError(url: pending.request.url, kind: .transport, detail: "curl_easy_init failed")))
+                    continue
+                }
+                curl_multi_add_handle(multi, easy)
+                active[easy] = transfer
+                perHost[pending.host, default: 0] += 1
+            }
+            var running: Int32 = 0
+            curl_multi_perform(multi, &running)
+            var remaining: Int32 = 0
+            while let message = curl_multi_info_read(multi, &remaining) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                      let transfer = active.removeValue(forKey: easy) else { continue }
+                perHost[transfer.host, default: 1] -= 1
+                finish(easy, transfer, result: transfer.result(code: message.pointee.data.result))
+            }
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        finished.signal()
+    }
+
+    private func finish(_ easy: UnsafeMutableRawPointer, _ transfer: Transfer, result: Result<FetchResponse, FetchError>) {
+        curl_multi_remove_handle(multi, easy)
+        transfer.cleanup()
+        transfer.continuation.resume(returning: result)
+    }
+
+    private static func cancelled(_ url: String) -> FetchError {
+        FetchError(url: url, kind: .cancelled, detail: "cancelled")
+    }
+
+    /// A URL fit for logs and snapshots: user and password removed.
+    public static func redact(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.user != nil || components.password != nil else { return url }
+        components.user = nil
+        components.password = nil
+        return components.string ?? url
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// One HTTP(S) or `file://` GET, with the limits it must respect.
+public struct FetchRequest: Sendable, Hashable {
+    public var url: String
+    /// Validators from the previous successful response, for a conditional GET.
+    public var etag: String?
+    public var lastModified: String?
+    /// The body is abandoned once it passes this many bytes (enforced while receiving,
+    /// since `Content-Length` may be absent or false).
+    public var maximumBytes: Int
+    public var connectTimeout: TimeInterval
+    /// The whole transfer, redirects included.
+    public var totalTimeout: TimeInterval
+    /// A transfer slower than 1 byte/s for this long is abandoned.
+    public var lowSpeedTime: TimeInterval
+    public var maximumRedirects: Int
+    /// `file://` is refused unless the source was configured with a local path.
+    public var allowFile: Bool
+    /// A PEM bundle to verify the server against, instead of the system's.
+    public var caFile: String?
+
+    public init(
+        url: String, etag: String? = nil, lastModified: String? = nil, maximumBytes: Int = 16 << 20,
+        connectTimeout: TimeInterval = 10, totalTimeout: TimeInterval = 60, lowSpeedTime: TimeInterval = 30,
+        maximumRedirects: Int = 5, allowFile: Bool = false, caFile: String? = nil
+    ) {
+        self.url = url
+        self.etag = etag
+        self.lastModified = lastModified
+        self.maximumBytes = maximumBytes
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+        self.lowSpeedTime = lowSpeedTime
+        self.maximumRedirects = maximumRedirects
+        self.allowFile = allowFile
+        self.caFile = caFile
+    }
+}
+
+/// What came back. HTTP error statuses are responses, not errors: the caller decides.
+public struct FetchResponse: Sendable {
+    /// The HTTP status; `200` for a `file://` read.
+    public var status: Int
+    /// The decoded body (gzip, deflate and brotli are undone by libcurl).
+    public var body: Data
+    /// Header names lower-cased; of repeated headers the last wins. Only the final response's headers.
+    public var headers: [String: String]
+    public var effectiveURL: String
+
+    public var etag: String? { headers["etag"] }
+    public var lastModified: String? { headers["last-modified"] }
+    public var isNotModified: Bool { status == 304 }
+    public var isSuccess: Bool { (200..<300).contains(status) }
+
+    public init(status: Int, body: Data, headers: [String: String], effectiveURL: String) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+        self.effectiveURL = effectiveURL
+    }
+}
+
+/// Why a transfer produced no response.
+public struct FetchError: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable {
+        case timeout, tooLarge = "too_large", tooManyRedirects = "too_many_redirects"
+        case protocolNotAllowed = "protocol_not_allowed", tls, connect, transport, cancelled
+    }
+
+    public var url: String
+    public var kind: Kind
+    public var detail: String
+
+    public init(url: String, kind: Kind, detail: String) {
+        self.url = url
+        self.kind = kind
+        self.detail = detail
+    }
+
+    public var description: String { "\(FetchEngine.redact(url)): \(detail)" }
+}

@@ -1,0 +1,159 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import PersonaModel
+
+/// Reads a syndication feed: RSS 2.0 (and RSS 1.0/RDF), Atom, or JSON Feed 1.x.
+///
+/// Conversation counts come from `slash:comments` (RSS), `thr:total` or
+/// `<link rel="replies" thr:count="…">` (Atom); where an item has none, its reply count is
+/// unmeasured rather than zero. Feeds carry no share or like counts.
+public struct FeedReader: DocumentReader {
+    public static let unmeasurable: [Metric: String] = [
+        .amplification: "feeds publish no share or repost counts",
+        .applause: "feeds publish no like counts",
+    ]
+
+    public init() {}
+
+    public func read(_ data: Data, location: String, handle: String) throws(SourceError) -> Observation {
+        let first = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+        let posts = first == UInt8(ascii: "{")
+            ? try JSONFeedParser.parse(data, location: location)
+            : try XMLFeedParser.parse(data, location: location)
+        return Observation(posts: posts, unmeasurable: Self.unmeasurable)
+    }
+}
+
+/// JSON Feed 1.0/1.1 (`https://jsonfeed.org/version/1.1`).
+enum JSONFeedParser {
+    static func parse(_ data: Data, location: String) throws(SourceError) -> [Post] {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw SourceError(location: location, detail: "malformed JSON Feed (\(JSONErrors.describe(error, in: data)))")
+        }
+        guard let feed = object as? [String: Any], (feed["version"] as? String)?.contains("jsonfeed.org") == true,
+              let items = feed["items"] as? [Any] else {
+            throw SourceError(location: location, detail: "not a JSON Feed: expected an object with 'version' and 'items'")
+        }
+        var posts: [Post] = []
+        for (offset, element) in items.enumerated() {
+            guard let item = element as? [String: Any] else {
+                throw SourceError(location: location, record: offset + 1, detail: "expected an object in 'items'")
+            }
+            let url = item["url"] as? String
+            guard let id = (item["id"] as? String) ?? (item["id"] as? NSNumber)?.stringValue ?? url else {
+                throw SourceError(location: location, record: offset + 1, field: "id", detail: "missing")
+            }
+            guard let date = ((item["date_published"] ?? item["date_modified"]) as? String).flatMap(DateParsing.iso8601) else {
+                continue // undated items cannot be placed in a window
+            }
+            let text = (item["content_text"] as? String) ?? (item["content_html"] as? String).map(TextDecoding.stripTags)
+                ?? (item["title"] as? String) ?? ""
+            let tags = (item["tags"] as? [String] ?? []).map { $0.lowercased() }
+            posts.append(Post(id: id, createdAt: date, kind: .original, text: text, url: url, tags: tags))
+        }
+        return posts
+    }
+}
+
+/// RSS and Atom through Foundation's `XMLParser` (libxml2), namespace-aware.
+final class XMLFeedParser: NSObject, XMLParserDelegate {
+    static let atom = "http://www.w3.org/2005/Atom"
+    static let slash = "http://purl.org/rss/1.0/modules/slash/"
+    static let thread = "http://purl.org/syndication/thread/1.0"
+    static let dublinCore = "http://purl.org/dc/elements/1.1/"
+
+    private struct Item {
+        var id: String?
+        var link: String?
+        var title = ""
+        var body = ""
+        var date: Date?
+        var updated: Date?
+        var tags: [String] = []
+        var replies: Int?
+    }
+
+    private var root: String?
+    private var item: Item?
+    private var text = ""
+    private var items: [Item] = []
+
+    static func parse(_ data: Data, location: String) throws(SourceError) -> [Post] {
+        let delegate = XMLFeedParser()
+        let parser = XMLParser(data: data)
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        parser.delegate = delegate
+        guard parser.parse() else {
+            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unknown error"
+            throw SourceError(location: location, line: parser.lineNumber, detail: "malformed XML feed (\(reason), column \(parser.columnNumber))")
+        }
+        guard let root = delegate.root, ["rss", "feed", "RDF"].contains(root) else {
+            throw SourceError(location: location, detail: "not an RSS, Atom or JSON feed (root element '\(delegate.root ?? "none")')")
+        }
+        return delegate.items.compactMap { item in
+            guard let date = item.date ?? item.updated, let id = item.id ?? item.link else { return nil }
+            return Post(
+                id: id, createdAt: date, kind: .original,
+                text: item.title.isEmpty ? item.body : item.title, url: item.link, tags: item.tags,
+                counts: EngagementCounts(replies: item.replies))
+        }
+    }
+
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        if root == nil { root = name }
+        text = ""
+        if name == "item" || (name == "entry" && namespaceURI == Self.atom) {
+            item = Item()
+            return
+        }
+        guard item != nil else { return }
+        if name == "link", namespaceURI == Self.atom {
+            let rel = attributes["rel"] ?? "alternate"
+            if rel == "alternate", item?.link == nil { item?.link = attributes["href"] }
+            if rel == "replies", let count = attributes["thr:count"].flatMap({ Int($0) }) ?? attributes["count"].flatMap({ Int($0) }) {
+                let previous = item?.replies ?? 0
+                item?.replies = max(previous, count)
+            }
+        } else if name == "category", let term = attributes["term"], !term.isEmpty {
+            item?.tags.append(term.lowercased())
+        } else if name == "item" || name == "entry" {
+            item = Item()
+        }
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parser(_ parser: XMLParser, foundCDATA block: Data) { text += String(decoding: block, as: UTF8.self) }
+
+    func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        defer { text = "" }
+        guard var current = item else { return }
+        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch (namespaceURI ?? "", name) {
+        case (_, "item"), (Self.atom, "entry"):
+            items.append(current)
+            item = nil
+            return
+        case ("", "guid"), (Self.atom, "id"): current.id = value.isEmpty ? current.id : value
+        case ("", "link"): if !value.isEmpty { current.link = value }
+        case ("", "title"), (Self.atom, "title"): current.title = TextDecoding.stripTags(value)
+        case ("", "description"), (Self.atom, "summary"), (Self.atom, "content"):
+            if current.body.isEmpty { current.body = TextDecoding.stripTags(value) }
+        case ("", "pubDate"): current.date = DateParsing.rfc822(value) ?? DateParsing.iso8601(value)
+        case (Self.dublinCore, "date"): current.date = current.date ?? DateParsing.iso8601(value)
+        case (Self.atom, "published"): current.date = DateParsing.iso8601(value)
+        case (Self.atom, "updated"): current.updated = DateParsing.iso8601(value)
+        case ("", "category"): if !value.isEmpty { current.tags.append(value.lowercased()) }
+        case (Self.slash, "comments"), (Self.thread, "total"):
+            if let count = Int(value) { current.replies = max(current.replies ?? 0, count) }
+        default: break
+        }
+        item = current
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+
+/// Parsers for the date formats that exports and feeds use. Hand-written because they are
+/// small, run per record on hot paths, and must not depend on the machine's locale.
+public enum DateParsing {
+    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    /// Seconds since 1970 for a proleptic Gregorian UTC date (Howard Hinnant's days_from_civil).
+    static func epoch(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
+        guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
+              (0...59).contains(minute), (0...60).contains(second) else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hour * 3600 + minute * 60 + second))
+    }
+
+    /// `Fri Mar 06 13:02:05 +0000 2026` (X archives; English names whatever the locale).
+    public static func twitter(_ text: String) -> Date? {
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, let month = monthIndex(parts[1]), let day = Int(parts[2]),
+              let year = Int(parts[5]), let offset = zoneOffset(parts[4]) else { return nil }
+        guard let (h, m, s) = clock(parts[3]) else { return nil }
+        return epoch(year: year, month: month, day: day, hour: h, minute: m, second: s)?.addingTimeInterval(-offset)
+    }
+
+    /// RFC 822 / RFC 1123 as used by RSS `pubDate`: `Mon, 02 Jan 2006 15:04:05 -0700`, with an
+    /// optional weekday, optional seconds, 2- or 4-digit years and named zones (`GMT`, `EST`…).
+    public static func rfc822(_ text: String) -> Date? {
+        var parts = text.replacingOccurrences(of: ",", with: " ").split(separator: " ")
+        if let first = parts.first, first.first?.isLetter == true { parts.removeFirst() }
+        guard parts.count >= 4, let day = Int(parts[0]), let month = monthIndex(parts[1]),
+              var year = Int(parts[2]), let (h, m, s) = clock(parts[3]) else { return nil }
+        if year < 100 { year += year < 50 ? 2000 : 1900 }
+        let offset = parts.count > 4 ? (zoneOffset(parts[4]) ?? 0) : 0
+        return epoch(year: year, month: month, day: day, hour: h, minute: m, second: s)?.addingTimeInterval(-offset)
+    }
+
+    /// RFC 3339 / ISO 8601: `2026-03-06T13:02:05Z`, `…05.123Z`, `…05+01:00`, or a bare date.
+    public static func iso8601(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[from..<from + count] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0, 4), bytes.count >= 10, bytes[4] == 0x2D, let month = number(5, 2),
+              bytes[7] == 0x2D, let day = number(8, 2) else { return nil }
+        if bytes.count == 10 { return epoch(year: year, month: month, day: day, hour: 0, minute: 0, second: 0) }
+        guard bytes.count >= 19, bytes[10] == 0x54 || bytes[10] == 0x74 || bytes[10] == 0x20,
+              let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2) else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == 0x2E {
+            index += 1
+            var scale = 0.1
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                fraction += Double(bytes[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        var offset = 0.0
+        if index < bytes.count {
+            switch bytes[index] {
+            case 0x5A, 0x7A: offset = 0
+            case 0x2B, 0x2D:
+                guard let oh = number(index + 1, 2) else { return nil }
+                let colon = index + 3 < bytes.count && bytes[index + 3] == 0x3A
+                let om = number(index + (colon ? 4 : 3), 2) ?? 0
+                offset = Double(oh * 3600 + om * 60) * (bytes[index] == 0x2D ? -1 : 1)
+            default: return nil
+            }
+        }
+        return epoch(year: year, month: month, day: day, hour: hour, minute: minute, second: second)?
+            .addingTimeInterval(fraction - offset)
+    }
+
+    static func monthIndex(_ name: Substring) -> Int? {
+        months.firstIndex(of: name.prefix(3).lowercased()).map { $0 + 1 }
+    }
+
+    static func clock(_ text: Substring) -> (Int, Int, Int)? {
+        let fields = text.split(separator: ":")
+        guard fields.count >= 2, let h = Int(fields[0]), let m = Int(fields[1]) else { return nil }
+        let s = fields.count > 2 ? Int(fields[2].prefix(2)) ?? 0 : 0
+        return (h, m, s)
+    }
+
+    /// `+0000`, `-07:00`, `GMT`, `UT`, `Z`, US zone names; seconds east of UTC.
+    static func zoneOffset(_ text: Substring) -> TimeInterval? {
+        if let sign = text.first, sign == "+" || sign == "-" {
+            let digits = text.dropFirst().filter(\.isNumber)
+            guard digits.count == 4, let value = Int(digits) else { return nil }
+            let seconds = TimeInterval((value / 100) * 3600 + (value % 100) * 60)
+            return sign == "-" ? -seconds : seconds
+        }
+        switch text.uppercased() {
+        case "GMT", "UT", "UTC", "Z": return 0
+        case "EST": return -5 * 3600
+        case "EDT": return -4 * 3600
+        case "CST": return -6 * 3600
+        case "CDT": return -5 * 3600
+        case "MST": return -7 * 3600
+        case "MDT": return -6 * 3600
+        case "PST": return -8 * 3600
+        case "PDT": return -7 * 3600
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import ZIPFoundation
+
+/// Read-only access to an export, whether it arrived as a `.zip` or was unpacked to a directory.
+///
+/// Entries are read into memory one at a time; nothing is extracted to disk.
+///
+/// Important: a zip's headers can lie. Every entry read from a zip is checked against its
+/// CRC-32 and capped at `maximumEntryBytes` while it is inflated, so a corrupt archive or a
+/// zip bomb ends in a `SourceError` naming the archive and the entry, never in a crash or an
+/// exhausted machine.
+public final class ExportArchive {
+    /// Entries larger than this are refused (default 2 GiB, above any real single export file).
+    public let maximumEntryBytes: UInt64
+    public let location: String
+    private let storage: Storage
+    /// Entry paths, `/`-separated and relative to the archive's root, files only.
+    public let paths: [String]
+
+    private enum Storage {
+        case zip(Archive, [String: Entry])
+        case directory(URL)
+    }
+
+    /// Opens `path` as a directory if it is one, else as a zip file.
+    public init(path: String, maximumEntryBytes: UInt64 = 2 << 30) throws(SourceError) {
+        self.location = path
+        self.maximumEntryBytes = maximumEntryBytes
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw SourceError(location: path, detail: "no such file or directory")
+        }
+        if isDirectory.boolValue {
+            let root = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+            storage = .directory(root)
+            paths = Self.listDirectory(root)
+            return
+        }
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw SourceError(location: path, detail: "not a readable zip archive (\(Self.describe(error))); is it truncated?")
+        }
+        var entries: [String: Entry] = [:]
+        for entry in archive where entry.type == .file {
+            entries[entry.path] = entry
+        }
+        storage = .zip(archive, entries)
+        paths = entries.keys.sorted()
+    }
+
+    /// The bytes of one entry, verified.
+    public func data(at path: String) throws(SourceError) -> Data {
+        switch storage {
+        case .directory(let root):
+            let url = root.appendingPathComponent(path)
+            do {
+                let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64 ?? 0
+                guard size <= maximumEntryBytes else {
+                    throw SourceError(location: location, entry: path, detail: "file is \(size) bytes, over the \(maximumEntryBytes)-byte limit")
+                }
+                return try Data(contentsOf: url, options: .mappedIfSafe)
+            } catch let error as SourceError {
+                throw error
+            } catch {
+                throw SourceError(location: location, entry: path, detail: "cannot read (\(Self.describe(error)))")
+            }
+        case .zip(let archive, let entries):
+            guard let entry = entries[path] else {
+                throw SourceError(location: location, entry: path, detail: "no such entry in the archive")
+            }
+            let limit = maximumEntryBytes
+            var data = Data()
+            data.reserveCapacity(Int(min(entry.uncompressedSize, 64 << 20)))
+            let checksum: CRC32
+            do {
+                checksum = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
+                    guard UInt64(data.count + chunk.count) <= limit else { throw EntryTooLarge() }
+                    data.append(chunk)
+                }
+            } catch is EntryTooLarge {
+                throw SourceError(location: location, entry: path, detail: "inflates past the \(limit)-byte limit (zip bomb?)")
+            } catch {
+                throw SourceError(location: location, entry: path, detail: "cannot inflate (\(Self.describe(error))); the archive is damaged or truncated")
+            }
+            guard checksum == entry.checksum else {
+                throw SourceError(location: location, entry: path, detail: String(
+                    format: "CRC-32 mismatch (stored %08x, computed %08x): the archive is damaged", entry.checksum, checksum))
+            }
+            guard UInt64(data.count) == entry.uncompressedSize else {
+                throw SourceError(location: location, entry: path, detail: "size mismatch (header says \(entry.uncompressedSize) bytes, read \(data.count)): the archive is damaged")
+            }
+            return data
+        }
+    }
+
+    private struct EntryTooLarge: Error {}
+
+    private static func listDirectory(_ root: URL) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        var result: [String] = []
+        for case let url as URL in enumerator {
+            guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+            let full = url.standardizedFileURL.path
+            if full.hasPrefix(prefix) { result.append(String(full.dropFirst(prefix.count))) }
+        }
+        return result.sorted()
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let archiveError = error as? Archive.ArchiveError { return "\(archiveError)" }
+        return error.localizedDescription
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import PersonaModel
+
+/// Reads an X (Twitter) "download your data" archive: every layout in `Docs/sources/x.md`.
+///
+/// - `data/tweets.js` (`window.YTD.tweets.part0 = [`) and, before late 2022, `data/tweet.js`;
+///   large archives split into `tweets-part1.js`, `tweets-part2.js`… in no particular order.
+/// - Records wrapped as `{"tweet": {...}}`, or bare (before 2020).
+/// - Counts are strings (`"0"`) or numbers; text carries HTML entities.
+///
+/// Retweets of others (`RT @name: …`) are not the persona's posts and are skipped. Replies to
+/// other accounts are conversation the persona joined; replies to itself (threads) are
+/// self-replies, which the scorer ignores.
+public struct XArchiveReader: ExportReader {
+    public static let unmeasurable: [Metric: String] = [
+        .conversation: "an X archive records no reply counts for the persona's posts",
+    ]
+
+    public init() {}
+
+    public func read(_ archive: ExportArchive, handle: String) throws(SourceError) -> Observation {
+        let tweetFiles = archive.paths.filter(Self.isTweetFile)
+        guard !tweetFiles.isEmpty else {
+            throw SourceError(location: archive.location, detail: "no data/tweets.js or data/tweet.js: this is not an X archive")
+        }
+        let account = try accountID(in: archive)
+        var posts: [Post] = []
+        var retweets = 0
+        for path in tweetFiles {
+            let records = try jsonArray(in: archive, path: path)
+            for (offset, element) in records.enumerated() {
+                let location = (archive.location, path, offset + 1)
+                guard let outer = element as? [String: Any] else {
+                    throw SourceError(location: location.0, entry: location.1, record: location.2, detail: "expected an object")
+                }
+                let tweet = (outer["tweet"] as? [String: Any]) ?? outer
+                let text = TextDecoding.decodeEntities((tweet["full_text"] ?? tweet["text"]) as? String ?? "")
+                if text.hasPrefix("RT @") {
+                    retweets += 1
+                    continue
+                }
+                guard let id = Self.string(tweet["id_str"] ?? tweet["id"]) else {
+                    throw SourceError(location: location.0, entry: location.1, record: location.2, field: "id_str", detail: "missing")
+                }
+                guard let created = (tweet["created_at"] as? String).flatMap(DateParsing.twitter) else {
+                    throw SourceError(location: location.0, entry: location.1, record: location.2, field: "created_at",
+                                      detail: "missing or not in the form 'Fri Mar 06 13:02:05 +0000 2026'")
+                }
+                posts.append(Post(
+                    id: id, createdAt: created, kind: kind(of: tweet, account: account, handle: handle), text: text,
+                    url: "https://x.com/\(handle)/status/\(id)", tags: Self.hashtags(tweet),
+                    counts: EngagementCounts(
+                        replies: nil,
+                        reposts: Self.int(tweet["retweet_count"]),
+                        likes: Self.int(tweet["favorite_count"]))))
+            }
+        }
+        let followers = try archive.paths.first { ($0 as NSString).lastPathComponent == "follower.js" }
+            .map { path throws(SourceError) in try jsonArray(in: archive, path: path).count }
+        return Observation(posts: posts, audience: followers, skippedReposts: retweets, unmeasurable: Self.unmeasurable)
+    }
+
+    /// `tweet.js`, `tweets.js`, `tweet-part2.js`, `tweets-part12.js`, in `data/` or at the root.
+    static func isTweetFile(_ path: String) -> Bool {
+        let name = (path as NSString).lastPathComponent
+        guard name.hasSuffix(".js"), name.hasPrefix("tweet") else { return false }
+        var stem = name.dropLast(3).dropFirst(5)
+        if stem.hasPrefix("s") { stem = stem.dropFirst() }
+        if stem.isEmpty { return true }
+        guard stem.hasPrefix("-part") else { return false }
+        let digits = stem.dropFirst(5)
+        return !digits.isEmpty && digits.allSatisfy(\.isNumber)
+    }
+
+    private func kind(of tweet: [String: Any], account: String?, handle: String) -> PostKind {
+        let replyUser = Self.string(tweet["in_reply_to_user_id_str"] ?? tweet["in_reply_to_user_id"])
+        let replyName = tweet["in_reply_to_screen_name"] as? String
+        let replyStatus = Self.string(tweet["in_reply_to_status_id_str"] ?? tweet["in_reply_to_status_id"])
+        guard replyUser != nil || replyName != nil || replyStatus != nil else { return .original }
+        if let account, let replyUser, replyUser == account { return .selfReply }
+        if let replyName, replyName.caseInsensitiveCompare(handle) == .orderedSame { return .selfReply }
+        return .reply
+    }
+
+    private func accountID(in archive: ExportArchive) throws(SourceError) -> String? {
+        guard let path = archive.paths.first(where: { ($0 as NSString).lastPathComponent == "account.js" }) else { return nil }
+        let records = try jsonArray(in: archive, path: path)
+        let account = (records.first as? [String: Any]).flatMap { ($0["account"] as? [String: Any]) ?? $0 }
+        return Self.string(account?["accountId"])
+    }
+
+    /// Parses `window.YTD.<name>.partN = [ … ]`: no newline is assumed after `=` or `[`.
+    private func jsonArray(in archive: ExportArchive, path: String) throws(SourceError) -> [Any] {
+        let data = try archive.data(at: path)
+        guard let equals = data.prefix(512).firstIndex(of: UInt8(ascii: "=")) else {
+            throw SourceError(location: archive.location, entry: path, line: 1, detail: "expected 'window.YTD.<name>.partN = [' at the start of the file")
+        }
+        let body = data[(equals + 1)...]
+        do {
+            guard let array = try JSONSerialization.jsonObject(with: body) as? [Any] else {
+                throw SourceError(location: archive.location, entry: path, detail: "expected a JSON array after '='")
+            }
+            return array
+        } catch let error as SourceError {
+            throw error
+        } catch {
+            throw SourceError(location: archive.location, entry: path, detail: "malformed JSON (\(JSONErrors.describe(error, in: body)))")
+        }
+    }
+
+    /// X writes numbers as strings (`"12"`), older archives as numbers.
+    static func int(_ value: Any?) -> Int? {
+        switch value {
+        case let string as String: Int(string)
+        case let number as NSNumber: number.intValue
+        default: nil
+        }
+    }
+
+    static func string(_ value: Any?) -> String? {
+        switch value {
+        case let string as String: string.isEmpty ? nil : string
+        case let number as NSNumber: number.stringValue
+        default: nil
+        }
+    }
+
+    static func hashtags(_ tweet: [String: Any]) -> [String] {
+        guard let entities = tweet["entities"] as? [String: Any], let tags = entities["hashtags"] as? [[String: Any]] else { return [] }
+        return tags.compactMap { ($0["text"] as? String)?.lowercased() }
+    }
+}

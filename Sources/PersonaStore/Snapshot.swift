@@ -1,0 +1,160 @@
+import Foundation
+import PersonaModel
+
+/// The public snapshot format, version 1 (`Docs/snapshot-format.md`, `Docs/snapshot.schema.json`).
+///
+/// Important: this is a contract with other tools. Within `schemaVersion` 1 changes are
+/// additive only. Fields that may be unknown are written as explicit `null`, never omitted.
+public struct PersonaSnapshot: Codable, Sendable, Hashable {
+    public static let currentSchemaVersion = 1
+
+    public var schemaVersion: Int
+    public var generatedAt: Date
+    public var persona: PersonaRef
+    public var score: ScoreSection
+    public var sources: [SourceSection]
+    public var topics: Topics
+
+    public init(generatedAt: Date, persona: PersonaRef, score: ScoreSection, sources: [SourceSection], topics: Topics) {
+        self.schemaVersion = Self.currentSchemaVersion
+        self.generatedAt = generatedAt
+        self.persona = persona
+        self.score = score
+        self.sources = sources
+        self.topics = topics
+    }
+
+    public struct PersonaRef: Codable, Sendable, Hashable {
+        public var id: String
+        public var network: Network
+        public var handle: String
+
+        public init(id: String, network: Network, handle: String) {
+            self.id = id
+            self.network = network
+            self.handle = handle
+        }
+    }
+
+    public struct Window: Codable, Sendable, Hashable {
+        public var start: Date
+        public var end: Date
+    }
+
+    public struct ScoreSection: Codable, Sendable, Hashable {
+        public var value: Double?
+        public var status: ScoreStatus
+        public var formulaVersion: String
+        public var window: Window
+        public var components: [Component]
+        public var sample: Sample
+        /// Why the status is what it is, in one line (e.g. which source failed).
+        public var statusReason: String?
+
+        public init(score: Score, status: ScoreStatus, statusReason: String?) {
+            value = status == .error ? nil : score.value
+            self.status = status
+            formulaVersion = score.formulaVersion
+            window = Window(start: score.windowStart, end: score.windowEnd)
+            components = score.components
+            sample = score.sample
+            self.statusReason = statusReason
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(value, forKey: .value)
+            try container.encode(status, forKey: .status)
+            try container.encode(formulaVersion, forKey: .formulaVersion)
+            try container.encode(window, forKey: .window)
+            try container.encode(components, forKey: .components)
+            try container.encode(sample, forKey: .sample)
+            try container.encode(statusReason, forKey: .statusReason)
+        }
+    }
+
+    public struct SourceSection: Codable, Sendable, Hashable {
+        public var kind: SourceKind
+        /// The export path or URL, credentials removed.
+        public var location: String
+        public var lastAttempt: Date?
+        public var lastSuccess: Date?
+        public var lastError: String?
+
+        public init(kind: SourceKind, location: String, lastAttempt: Date?, lastSuccess: Date?, lastError: String?) {
+            self.kind = kind
+            self.location = location
+            self.lastAttempt = lastAttempt
+            self.lastSuccess = lastSuccess
+            self.lastError = lastError
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(location, forKey: .location)
+            try container.encode(lastAttempt, forKey: .lastAttempt)
+            try container.encode(lastSuccess, forKey: .lastSuccess)
+            try container.encode(lastError, forKey: .lastError)
+        }
+    }
+}
+
+/// `index.json`: one line per persona, side by side. Never a total, an average or a ranking.
+public struct SnapshotIndex: Codable, Sendable, Hashable {
+    public var schemaVersion: Int
+    public var generatedAt: Date
+    public var personas: [Entry]
+
+    public init(generatedAt: Date, personas: [Entry]) {
+        self.schemaVersion = PersonaSnapshot.currentSchemaVersion
+        self.generatedAt = generatedAt
+        self.personas = personas
+    }
+
+    public struct Entry: Codable, Sendable, Hashable {
+        public var id: String
+        public var network: Network
+        public var file: String
+        public var score: Double?
+        public var status: ScoreStatus
+        public var generatedAt: Date
+
+        public init(id: String, network: Network, file: String, score: Double?, status: ScoreStatus, generatedAt: Date) {
+            self.id = id
+            self.network = network
+            self.file = file
+            self.score = score
+            self.status = status
+            self.generatedAt = generatedAt
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(network, forKey: .network)
+            try container.encode(file, forKey: .file)
+            try container.encode(score, forKey: .score)
+            try container.encode(status, forKey: .status)
+            try container.encode(generatedAt, forKey: .generatedAt)
+        }
+    }
+}
+
+/// The one JSON shape for snapshots: snake_case keys, ISO 8601 dates, sorted keys for stable diffs.
+public enum SnapshotCoding {
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

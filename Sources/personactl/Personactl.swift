@@ -1,0 +1,214 @@
+import ArgumentParser
+import Foundation
+import PersonaConfig
+import PersonaModel
+import PersonaStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The operator's tool. It reads snapshot files and sends signals, like any other tool could;
+/// it never links the daemon.
+@main
+struct Personactl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "personactl",
+        abstract: "Read personad's snapshots, trigger refreshes, check configuration.",
+        subcommands: [Status.self, Show.self, Refresh.self, CheckConfig.self])
+}
+
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: "The daemon's configuration file.")
+    var config: String = ConfigLoader.defaultPath
+
+    func load() throws -> Configuration {
+        do {
+            return try ConfigLoader.load(path: config)
+        } catch {
+            throw Failure("\(error)", code: 78)
+        }
+    }
+}
+
+/// A failure with a message for stderr and an exit code.
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    var code: Int32
+    init(_ description: String, code: Int32 = 1) {
+        self.description = description
+        self.code = code
+    }
+}
+
+func fail(_ error: Failure) -> ExitCode {
+    FileHandle.standardError.write(Data("personactl: \(error.description)\n".utf8))
+    return ExitCode(error.code)
+}
+
+func readJSON<T: Decodable>(_ type: T.Type, at path: String) throws -> T {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw Failure("\(path): no such file (has personad run yet?)")
+    }
+    do {
+        return try SnapshotCoding.decoder().decode(T.self, from: data)
+    } catch {
+        throw Failure("\(path): not a valid snapshot (\(error))")
+    }
+}
+
+func age(since date: Date?, now: Date = Date()) -> String {
+    guard let date else { return "never" }
+    let seconds = max(0, now.timeIntervalSince(date))
+    return Durations.format(seconds < 120 ? seconds : (seconds / 60).rounded() * 60)
+}
+
+func scoreText(_ value: Double?) -> String {
+    value.map { String(format: "%.1f", $0) } ?? "-"
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "One row per persona, side by side (never combined).")
+    @OptionGroup var options: ConfigOption
+    @Flag(name: .long, help: "Print index.json's entries with each persona's last error, as JSON.")
+    var json = false
+
+    func run() throws {
+        do {
+            let configuration = try options.load()
+            let index = try readJSON(SnapshotIndex.self, at: (configuration.snapshotDirectory as NSString).appendingPathComponent("index.json"))
+            var rows: [[String]] = [["PERSONA", "NETWORK", "SCORE", "STATUS", "DATA AGE", "LAST ERROR"]]
+            var jsonRows: [[String: Any]] = []
+            for entry in index.personas {
+                let snapshot = try? readJSON(PersonaSnapshot.self, at: (configuration.snapshotDirectory as NSString).appendingPathComponent(entry.file))
+                let lastSuccess = snapshot?.sources.compactMap(\.lastSuccess).max()
+                let lastError = snapshot?.sources.compactMap(\.lastError).first
+                rows.append([entry.id, entry.network.rawValue, scoreText(entry.score), entry.status.rawValue, age(since: lastSuccess), lastError ?? "-"])
+                jsonRows.append([
+                    "id": entry.id, "network": entry.network.rawValue, "score": entry.score ?? NSNull(),
+                    "status": entry.status.rawValue,
+                    "last_success": lastSuccess.map { ISO8601DateFormatter().string(from: $0) } ?? NSNull(),
+                    "last_error": lastError ?? NSNull(),
+                ])
+            }
+            if json {
+                let data = try JSONSerialization.data(withJSONObject: jsonRows, options: [.prettyPrinted, .sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                printTable(rows)
+            }
+        } catch let error as Failure {
+            throw fail(error)
+        }
+    }
+}
+
+func printTable(_ rows: [[String]]) {
+    guard let columns = rows.first?.count else { return }
+    let widths = (0..<columns).map { column in rows.map { $0[column].count }.max() ?? 0 }
+    for row in rows {
+        let cells = row.enumerated().map { column, cell in
+            column == columns - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+        }
+        print(cells.joined(separator: "  "))
+    }
+}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "One persona's score, components, sources and topics.")
+    @OptionGroup var options: ConfigOption
+    @Argument(help: "The persona id.") var id: String
+    @Flag(name: .long, help: "Print the snapshot file as it is.") var json = false
+
+    func run() throws {
+        do {
+            let configuration = try options.load()
+            guard PersonaID(rawValue: id) != nil else { throw Failure("'\(id)' is not a persona id") }
+            let path = (configuration.snapshotDirectory as NSString).appendingPathComponent("\(id).json")
+            if json {
+                guard let data = FileManager.default.contents(atPath: path) else { throw Failure("\(path): no such file") }
+                FileHandle.standardOutput.write(data)
+                return
+            }
+            let snapshot = try readJSON(PersonaSnapshot.self, at: path)
+            let score = snapshot.score
+            print("\(snapshot.persona.id) — \(snapshot.persona.handle) on \(snapshot.persona.network)")
+            print("score \(scoreText(score.value)) (\(score.status.rawValue)), formula v\(score.formulaVersion), generated \(age(since: snapshot.generatedAt)) ago")
+            if let reason = score.statusReason { print("  \(reason)") }
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            print("window \(formatter.string(from: score.window.start)) – \(formatter.string(from: score.window.end)); \(score.sample.posts) own posts, \(score.sample.interactions) interactions")
+            print("")
+            for component in score.components {
+                if component.measured {
+                    print("  " + component.name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(
+                        format: " raw %8.2f  → %5.1f × %.2f = %5.1f",
+                        component.raw ?? 0, component.normalized ?? 0, component.weight, component.contribution ?? 0))
+                    print("                 \(component.reason)")
+                } else {
+                    print("  " + component.name.padding(toLength: 14, withPad: " ", startingAt: 0) + " not measured: \(component.reason)")
+                }
+            }
+            print("")
+            for source in snapshot.sources {
+                print("  source \(source.kind.rawValue) \(source.location)")
+                print("         last success \(age(since: source.lastSuccess)) ago" + (source.lastError.map { "; last error: \($0)" } ?? ""))
+            }
+            if !snapshot.topics.interests.isEmpty { print("\ninterests: \(snapshot.topics.interests.joined(separator: ", "))") }
+            if !snapshot.topics.expertise.isEmpty { print("expertise: \(snapshot.topics.expertise.joined(separator: ", "))") }
+        } catch let error as Failure {
+            throw fail(error)
+        }
+    }
+}
+
+struct Refresh: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Ask the running daemon to refresh every persona now (SIGUSR1).")
+    @OptionGroup var options: ConfigOption
+    @Option(name: .long, help: "Wait up to this many seconds for index.json to be rewritten; non-zero exit on timeout.")
+    var wait: Double?
+
+    func run() throws {
+        do {
+            let configuration = try options.load()
+            guard let text = try? String(contentsOfFile: configuration.pidFile, encoding: .utf8),
+                  let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else {
+                throw Failure("\(configuration.pidFile): no PID file; is personad running?")
+            }
+            let indexPath = (configuration.snapshotDirectory as NSString).appendingPathComponent("index.json")
+            let before = (try? readJSON(SnapshotIndex.self, at: indexPath))?.generatedAt
+            guard kill(pid, SIGUSR1) == 0 else {
+                throw Failure("cannot signal PID \(pid) from \(configuration.pidFile): \(String(cString: strerror(errno)))")
+            }
+            guard let wait else {
+                print("refresh requested (SIGUSR1 sent to \(pid))")
+                return
+            }
+            let deadline = Date().addingTimeInterval(wait)
+            while Date() < deadline {
+                if let now = (try? readJSON(SnapshotIndex.self, at: indexPath))?.generatedAt, now != before {
+                    print("refreshed: index.json generated at \(ISO8601DateFormatter().string(from: now))")
+                    return
+                }
+                usleep(100_000)
+            }
+            throw Failure("timed out after \(wait)s waiting for \(indexPath) to change", code: 2)
+        } catch let error as Failure {
+            throw fail(error)
+        }
+    }
+}
+
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate a configuration file without starting anything.")
+    @Argument(help: "The configuration file.") var path: String
+
+    func run() throws {
+        do {
+            let configuration = try ConfigLoader.load(path: path)
+            let sources = configuration.personas.reduce(0) { $0 + $1.sources.count }
+            print("\(path): ok — \(configuration.personas.count) personas, \(sources) sources; snapshots in \(configuration.snapshotDirectory)")
+        } catch {
+            throw fail(Failure("\(error)", code: 78))
+        }
+    }
+}
