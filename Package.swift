@@ -71,6 +71,7 @@ let package = Package(
             name: "TestSupport",
             dependencies: [
                 .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             path: "Tests/TestSupport"
         ),

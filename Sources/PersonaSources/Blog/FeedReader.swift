@@ -82,6 +82,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     private var item: Item?
     private var text = ""
     private var items: [Item] = []
+    private var errorLine: Int?
 
     static func parse(_ data: Data, location: String) throws(SourceError) -> [Post] {
         let delegate = XMLFeedParser()
@@ -91,7 +92,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         parser.delegate = delegate
         guard parser.parse() else {
             let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unknown error"
-            throw SourceError(location: location, line: parser.lineNumber, detail: "malformed XML feed (\(reason), column \(parser.columnNumber))")
+            throw SourceError(location: location, line: delegate.errorLine ?? parser.lineNumber, detail: "malformed XML feed (\(reason), column \(parser.columnNumber))")
         }
         guard let root = delegate.root, ["rss", "feed", "RDF"].contains(root) else {
             throw SourceError(location: location, detail: "not an RSS, Atom or JSON feed (root element '\(delegate.root ?? "none")')")
@@ -128,6 +129,10 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        if errorLine == nil { errorLine = parser.lineNumber }
+    }
 
     func parser(_ parser: XMLParser, foundCDATA block: Data) { text += String(decoding: block, as: UTF8.self) }
 
