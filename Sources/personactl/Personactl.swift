@@ -15,15 +15,21 @@ struct Personactl: ParsableCommand {
         commandName: "personactl",
         abstract: "Read personad's snapshots, trigger refreshes, check configuration.",
         subcommands: [Status.self, Show.self, Refresh.self, CheckConfig.self])
+
+    @Option(name: .long, help: "The daemon's configuration file (default \(ConfigLoader.defaultPath)).")
+    var config: String?
 }
 
+/// `--config` is accepted before the subcommand (`personactl --config F status`) or after it.
 struct ConfigOption: ParsableArguments {
-    @Option(name: .long, help: "The daemon's configuration file.")
-    var config: String = ConfigLoader.defaultPath
+    @ParentCommand var root: Personactl
+
+    @Option(name: .long, help: "The daemon's configuration file (default \(ConfigLoader.defaultPath)).")
+    var config: String?
 
     func load() throws -> Configuration {
         do {
-            return try ConfigLoader.load(path: config)
+            return try ConfigLoader.load(path: config ?? root.config ?? ConfigLoader.defaultPath)
         } catch {
             throw Failure("\(error)", code: 78)
         }

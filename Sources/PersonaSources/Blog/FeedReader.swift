@@ -90,9 +90,11 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
-        guard parser.parse() else {
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "unknown error"
-            throw SourceError(location: location, line: delegate.errorLine ?? parser.lineNumber, detail: "malformed XML feed (\(reason), column \(parser.columnNumber))")
+        // XMLParser may return true for a document cut short, with `parserError` set: check both.
+        let parsed = parser.parse()
+        if !parsed || parser.parserError != nil {
+            let reason = parser.parserError.map(XMLFeedParser.describe) ?? "unknown error"
+            throw SourceError(location: location, line: delegate.errorLine ?? parser.lineNumber, detail: "malformed XML feed (\(reason))")
         }
         guard let root = delegate.root, ["rss", "feed", "RDF"].contains(root) else {
             throw SourceError(location: location, detail: "not an RSS, Atom or JSON feed (root element '\(delegate.root ?? "none")')")
@@ -103,6 +105,22 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
                 id: id, createdAt: date, kind: .original,
                 text: item.title.isEmpty ? item.body : item.title, url: item.link, tags: item.tags,
                 counts: EngagementCounts(replies: item.replies))
+        }
+    }
+
+    /// libxml2's error codes carry no message on Linux; name the common ones.
+    static func describe(_ error: any Error) -> String {
+        let code = (error as NSError).code
+        switch XMLParser.ErrorCode(rawValue: code) {
+        case .prematureDocumentEndError?: return "the document ends before its elements are closed"
+        case .tagNameMismatchError?: return "an end tag does not match its start tag"
+        case .entityRefAtEOFError?, .entityRefLoopError?, .entityReferenceMissingSemiError?, .entityReferenceWithoutNameError?:
+            return "a bare '&' or a broken entity reference"
+        case .emptyDocumentError?: return "the document is empty"
+        case .invalidCharacterError?, .characterRefInEpilogError?: return "an invalid character"
+        case .notWellBalancedError?: return "elements are not well balanced"
+        case .documentStartError?: return "no XML at the start of the document"
+        default: return "XML error \(code)"
         }
     }
 

@@ -1,0 +1,229 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A temporary installation: a config pointing at the bundled demo data, its own state directory.
+final class Installation: Sendable {
+    let directory: TemporaryDirectory
+    let config: String
+    var snapshots: String { directory.file("state/snapshots") }
+    var pidFile: String { directory.file("personad.pid") }
+
+    init(extraPersona: Bool = false, interval: String = "10m") throws {
+        directory = try TemporaryDirectory("personad-it")
+        config = directory.file("personad.toml")
+        try write(Self.text(directory: directory.path, extraPersona: extraPersona, interval: interval))
+    }
+
+    func write(_ text: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: config))
+    }
+
+    static func text(directory: String, extraPersona: Bool, interval: String = "10m") -> String {
+        let demo = TestPaths.packageRoot.appendingPathComponent("Config/demo").path
+        var text = """
+            [daemon]
+            state_directory = "\(directory)/state"
+            pid_file = "\(directory)/personad.pid"
+            interval = "\(interval)"
+
+            [scoring]
+            window = "3650d"
+
+            [[persona]]
+            id = "ana-x"
+            network = "x"
+            handle = "demo_ana"
+              [[persona.source]]
+              kind = "export"
+              path = "\(demo)/x-archive.zip"
+
+            [[persona]]
+            id = "ana-blog"
+            network = "blog"
+            handle = "ana"
+              [[persona.source]]
+              kind = "feed"
+              path = "\(demo)/blog-feed.xml"
+
+            """
+        if extraPersona {
+            text += """
+
+                [[persona]]
+                id = "ana-notes"
+                network = "blog"
+                handle = "notes"
+                  [[persona.source]]
+                  kind = "feed"
+                  path = "\(demo)/notes-feed.json"
+
+                """
+        }
+        return text
+    }
+
+    func snapshot(_ name: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: (snapshots as NSString).appendingPathComponent(name)))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    func indexIDs() throws -> [String] {
+        let personas = try #require(try snapshot("index.json")["personas"] as? [[String: Any]])
+        return personas.compactMap { $0["id"] as? String }
+    }
+
+    func generatedAt() -> String? { (try? snapshot("index.json"))?["generated_at"] as? String }
+
+    /// Validates every file in the snapshot directory against the published schemas.
+    func validateAll() throws {
+        let persona = try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema)
+        let index = try JSONSchemaValidator(schemaAt: TestPaths.indexSchema)
+        let names = try FileManager.default.contentsOfDirectory(atPath: snapshots).filter { $0.hasSuffix(".json") }
+        #expect(!names.isEmpty)
+        for name in names {
+            let path = (snapshots as NSString).appendingPathComponent(name)
+            try (name == "index.json" ? index : persona).validate(fileAt: path)
+        }
+    }
+
+    func temporaryFiles() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: snapshots)) ?? []).filter { $0.hasPrefix(".") }
+    }
+
+    deinit { directory.remove() }
+}
+
+@Suite(.serialized) struct DaemonTests {
+    @Test func readyWatchdogSnapshotsRefreshAndCleanStop() async throws {
+        let installation = try Installation()
+        let notify = try NotifySocket(directory: installation.directory.path)
+        defer { notify.close() }
+        let daemon = try DaemonProcess(["--config", installation.config],
+                                       environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "600000"])
+        #expect(await eventually { notify.lines.contains("READY=1") }, "no READY=1; log:\n\(daemon.log)")
+        // Snapshots exist before READY=1 and are valid against the published schema.
+        #expect(try installation.indexIDs().sorted() == ["ana-blog", "ana-x"])
+        try installation.validateAll()
+        #expect(try installation.snapshot("ana-x.json")["schema_version"] as? Int == 1)
+        #expect(notify.lines.contains { $0.hasPrefix("STATUS=2 personas") })
+        #expect(await eventually { notify.lines.contains("WATCHDOG=1") }, "no WATCHDOG=1")
+        // PID file names the process.
+        let pid = try String(contentsOfFile: installation.pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(pid == "\(daemon.pid)")
+
+        // SIGUSR1 → every persona refreshed, index.json's generated_at moves.
+        let before = try #require(installation.generatedAt())
+        try await Task.sleep(for: .milliseconds(1100)) // generated_at has one-second resolution
+        daemon.signal(SIGUSR1)
+        #expect(await eventually { installation.generatedAt() != before }, "USR1 did not refresh; log:\n\(daemon.log)")
+        #expect(daemon.log.contains("SIGUSR1"))
+        try installation.validateAll()
+
+        // SIGTERM → exit 0, STOPPING=1, no temporary files, PID file removed.
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0, "log:\n\(daemon.log)")
+        #expect(notify.lines.contains("STOPPING=1"))
+        #expect(installation.temporaryFiles().isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: installation.pidFile))
+    }
+
+    @Test func reloadKeepsTheOldConfigWhenTheNewOneIsBrokenAndAppliesAGoodOne() async throws {
+        let installation = try Installation()
+        let notify = try NotifySocket(directory: installation.directory.path)
+        defer { notify.close() }
+        let daemon = try DaemonProcess(["--config", installation.config], environment: ["NOTIFY_SOCKET": notify.path])
+        #expect(await eventually { notify.lines.contains("READY=1") }, "log:\n\(daemon.log)")
+
+        // A broken config: the daemon lives on, says why (file, line, key), keeps the old one.
+        let good = try String(contentsOfFile: installation.config, encoding: .utf8)
+        try installation.write(good.replacingOccurrences(of: "interval = \"10m\"", with: "interval = \"ten minutes\""))
+        daemon.signal(SIGHUP)
+        #expect(await eventually { daemon.log.contains("reload failed") }, "log:\n\(daemon.log)")
+        #expect(daemon.log.contains("\(installation.config):4: daemon.interval"))
+        #expect(daemon.process.isRunning)
+        #expect(notify.lines.contains("RELOADING=1"))
+        #expect(try installation.indexIDs().sorted() == ["ana-blog", "ana-x"])
+
+        // A good config with a new persona: it appears, with a valid snapshot.
+        try installation.write(Installation.text(directory: installation.directory.path, extraPersona: true))
+        daemon.signal(SIGHUP)
+        #expect(await eventually { (try? installation.indexIDs().sorted()) == ["ana-blog", "ana-notes", "ana-x"] }, "log:\n\(daemon.log)")
+        try installation.validateAll()
+        #expect(daemon.process.isRunning)
+
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
+
+    @Test func readersNeverSeeATornSnapshot() async throws {
+        let installation = try Installation()
+        let daemon = try DaemonProcess(["--config", installation.config])
+        #expect(await eventually { FileManager.default.fileExists(atPath: installation.pidFile) && installation.generatedAt() != nil })
+        let validator = try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema)
+        let path = (installation.snapshots as NSString).appendingPathComponent("ana-blog.json")
+        var reads = 0
+        var failures: [String] = []
+        let deadline = ContinuousClock.now + .seconds(3)
+        var lastSignal = ContinuousClock.now
+        while ContinuousClock.now < deadline {
+            if ContinuousClock.now - lastSignal > .milliseconds(30) {
+                daemon.signal(SIGUSR1) // keep the daemon rewriting
+                lastSignal = .now
+            }
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let errors = validator.errors(in: data)
+            if !errors.isEmpty { failures.append("\(data.count) bytes: \(errors.prefix(2))") }
+            reads += 1
+        }
+        #expect(failures.isEmpty, "\(failures.count) torn reads of \(reads): \(failures.prefix(3))")
+        #expect(reads > 100)
+        #expect(daemon.log.components(separatedBy: "SIGUSR1").count > 5, "the daemon did not rewrite: \(daemon.log)")
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+        #expect(installation.temporaryFiles().isEmpty)
+    }
+
+    @Test func personactlRefreshWaitsForANewIndexAndStatusListsPersonasSideBySide() async throws {
+        let installation = try Installation()
+        let daemon = try DaemonProcess(["--config", installation.config])
+        #expect(await eventually { FileManager.default.fileExists(atPath: installation.pidFile) && installation.generatedAt() != nil })
+        try await Task.sleep(for: .milliseconds(1100))
+        let (status, output) = try await DaemonProcess.run(["--config", installation.config, "refresh", "--wait", "10"], executable: "personactl")
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("refreshed"))
+        let (statusCode, table) = try await DaemonProcess.run(["status", "--config", installation.config], executable: "personactl")
+        #expect(statusCode == 0)
+        let lines = table.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("PERSONA") == true)
+        #expect(lines.contains { $0.hasPrefix("ana-x") && $0.contains(" x ") && $0.contains(" ok ") })
+        #expect(lines.contains { $0.hasPrefix("ana-blog") && $0.contains(" blog ") })
+        #expect(!table.lowercased().contains("total") && !table.lowercased().contains("average"))
+        let (showCode, show) = try await DaemonProcess.run(["show", "ana-x", "--config", installation.config], executable: "personactl")
+        #expect(showCode == 0)
+        #expect(show.contains("conversation") && show.contains("not measured"))
+        daemon.signal(SIGTERM)
+        #expect(await daemon.waitForExit() == 0)
+    }
+
+    @Test func invalidConfigurationIsRefusedWithFileLineAndKey() async throws {
+        let directory = try TemporaryDirectory("bad-config")
+        defer { directory.remove() }
+        let unknownKey = try directory.write("unknown.toml", "[daemon]\nstate_directory = \"\(directory.path)\"\ninterval = \"5m\"\nsnapshot_dir = \"x\"\n")
+        let (status, output) = try await DaemonProcess.run(["--config", unknownKey, "--once"])
+        #expect(status == 78)
+        #expect(output.contains("\(unknownKey):4: daemon.snapshot_dir: unknown key"), "\(output)")
+
+        let syntax = try directory.write("syntax.toml", "[daemon]\ninterval = \"5m\n")
+        let (syntaxStatus, syntaxOutput) = try await DaemonProcess.run(["--config", syntax, "--once"])
+        #expect(syntaxStatus == 78)
+        #expect(syntaxOutput.contains("\(syntax):2:"), "\(syntaxOutput)")
+
+        let (checkStatus, checkOutput) = try await DaemonProcess.run(["check-config", unknownKey], executable: "personactl")
+        #expect(checkStatus == 78)
+        #expect(checkOutput.contains("snapshot_dir"))
+    }
+}

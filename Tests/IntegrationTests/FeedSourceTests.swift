@@ -1,0 +1,150 @@
+import FlyingFox
+import Foundation
+import Testing
+import TestSupport
+
+/// A blog persona fed by a loopback HTTP server, run through `personad --once`: the real binary,
+/// real libcurl, the real store and real snapshot files.
+@Suite(.serialized) struct FeedSourceTests {
+    struct ServerState: Sendable {
+        var body = FeedSourceTests.goodFeed
+        var requests = 0
+        var conditionalRequests = 0
+        var notModified = 0
+    }
+
+    static let goodFeed: String = {
+        let items = (1...8).map { index in
+            """
+            <item><title>Post \(index)</title><link>https://blog.example.org/\(index)</link>
+            <pubDate>Mon, 0\(index) Jun 2026 10:00:00 +0000</pubDate><category>swift</category>
+            <slash:comments>\(index * 2)</slash:comments></item>
+            """
+        }.joined(separator: "\n")
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0" xmlns:slash="http://purl.org/rss/1.0/modules/slash/"><channel><title>t</title>
+            \(items)
+            </channel></rss>
+            """
+    }()
+
+    func serve(_ state: Locked<ServerState>) async throws -> LoopbackServer {
+        try await LoopbackServer.start { server in
+            await server.appendRoute("GET /feed.xml") { request in
+                let (body, etag) = state.withLock { state -> (String, String) in
+                    state.requests += 1
+                    return (state.body, "\"\(state.body.hashValue)\"")
+                }
+                if let match = request.headers[HTTPHeader("If-None-Match")] {
+                    state.withLock { $0.conditionalRequests += 1 }
+                    if match == etag {
+                        state.withLock { $0.notModified += 1 }
+                        return HTTPResponse(statusCode: .notModified, headers: HTTPHeaders([HTTPHeader("ETag"): etag]))
+                    }
+                }
+                var headers = HTTPHeaders([HTTPHeader("ETag"): etag, HTTPHeader("Content-Type"): "application/rss+xml"])
+                var data = Data(body.utf8)
+                if (request.headers[HTTPHeader("Accept-Encoding")] ?? "").contains("gzip") {
+                    data = try gzipped(data)
+                    headers[HTTPHeader("Content-Encoding")] = "gzip"
+                }
+                return HTTPResponse(statusCode: .ok, headers: headers, body: data)
+            }
+        }
+    }
+
+    @Test func goodFeedThen304ThenMalformedKeepsTheLastGoodScoreMarkedStale() async throws {
+        let state = Locked(ServerState())
+        let server = try await serve(state)
+        defer { Task { await server.stop() } }
+        let directory = try TemporaryDirectory("feed-it")
+        defer { directory.remove() }
+        let url = server.url("/feed.xml")
+        let config = try directory.write("personad.toml", """
+            [daemon]
+            state_directory = "\(directory.path)/state"
+            [scoring]
+            window = "3650d"
+            [[persona]]
+            id = "blog-one"
+            network = "blog"
+            handle = "one"
+              [[persona.source]]
+              kind = "feed"
+              url = "\(url)"
+            """)
+        let snapshotPath = directory.file("state/snapshots/blog-one.json")
+        func snapshot() throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: snapshotPath))) as? [String: Any])
+        }
+        let validator = try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema)
+
+        // 1. 200 (gzip): scored from the feed's comment counts.
+        let (status, output) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status == 0, "\(output)")
+        try validator.validate(fileAt: snapshotPath)
+        let first = try snapshot()
+        let score = try #require(first["score"] as? [String: Any])
+        #expect(score["status"] as? String == "ok")
+        let value = try #require(score["value"] as? Double)
+        let components = try #require(score["components"] as? [[String: Any]])
+        let conversation = try #require(components.first { $0["name"] as? String == "conversation" })
+        #expect(conversation["measured"] as? Bool == true)
+        #expect(conversation["raw"] as? Double == 9) // median of 2, 4, …, 16
+        #expect(components.first { $0["name"] as? String == "applause" }?["measured"] as? Bool == false)
+
+        // 2. Unchanged: a conditional GET answered 304, the score stands.
+        let (status2, output2) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status2 == 0, "\(output2)")
+        #expect(state.value.notModified == 1)
+        #expect(((try snapshot())["score"] as? [String: Any])?["status"] as? String == "ok")
+
+        // 3. Malformed: a clear error naming the URL and the line, the last good score kept, stale.
+        state.withLock { $0.body = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<item><title>cut"  }
+        let (status3, output3) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status3 == 1)
+        #expect(output3.contains(url) && output3.contains("malformed XML") && output3.contains("line 3"), "\(output3)")
+        try validator.validate(fileAt: snapshotPath)
+        let stale = try snapshot()
+        let staleScore = try #require(stale["score"] as? [String: Any])
+        #expect(staleScore["status"] as? String == "stale")
+        #expect(staleScore["value"] as? Double == value)
+        let sources = try #require(stale["sources"] as? [[String: Any]])
+        #expect((sources.first?["last_error"] as? String)?.contains("malformed XML") == true)
+        #expect(sources.first?["last_success"] is String)
+
+        // 4. Fixed again: the failed read's validators were not kept, so the feed is fetched in full.
+        state.withLock { $0.body = FeedSourceTests.goodFeed }
+        let before = state.value.notModified
+        let (status4, _) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status4 == 0)
+        #expect(state.value.notModified == before)
+        #expect(((try snapshot())["score"] as? [String: Any])?["status"] as? String == "ok")
+    }
+
+    @Test func unreachableFeedWithNoHistoryIsAnErrorWithoutANumber() async throws {
+        let directory = try TemporaryDirectory("feed-down")
+        defer { directory.remove() }
+        let config = try directory.write("personad.toml", """
+            [daemon]
+            state_directory = "\(directory.path)/state"
+            [[persona]]
+            id = "down"
+            network = "blog"
+            handle = "down"
+              [[persona.source]]
+              kind = "feed"
+              url = "http://127.0.0.1:1/feed.xml"
+            """)
+        let (status, output) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status == 1)
+        #expect(output.contains("http://127.0.0.1:1/feed.xml"))
+        let path = directory.file("state/snapshots/down.json")
+        try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema).validate(fileAt: path)
+        let snapshot = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        let score = try #require(snapshot["score"] as? [String: Any])
+        #expect(score["status"] as? String == "error")
+        #expect(score["value"] is NSNull)
+    }
+}

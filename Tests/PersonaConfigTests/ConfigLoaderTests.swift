@@ -1,0 +1,130 @@
+import Foundation
+import PersonaModel
+import Testing
+@testable import PersonaConfig
+
+@Suite struct ConfigLoaderTests {
+    let file = "/etc/personad/personad.toml"
+
+    func parse(_ text: String, environment: [String: String] = [:]) throws(ConfigError) -> Configuration {
+        try ConfigLoader.parse(text, file: file, environment: environment)
+    }
+
+    @Test func fullExampleWithDefaultsAndRelativePaths() throws {
+        let configuration = try parse("""
+            [daemon]
+            interval = "30m"
+            jitter = 0       # an integer where a number is expected is fine
+
+            [[persona]]
+            id = "ana-x"
+            network = "x"
+            handle = "ana"
+              [[persona.source]]
+              kind = "export"
+              path = "exports/x.zip"
+              interval = "6h"
+
+            [[persona]]
+            id = "ana-blog"
+            network = "blog"
+            handle = "ana"
+              [[persona.source]]
+              kind = "feed"
+              url = "https://user:secret@blog.example.org/feed.xml"
+              timeout = "20s"
+            """, environment: ["STATE_DIRECTORY": "/var/lib/personad", "RUNTIME_DIRECTORY": "/run/personad"])
+        #expect(configuration.stateDirectory == "/var/lib/personad")
+        #expect(configuration.snapshotDirectory == "/var/lib/personad/snapshots")
+        #expect(configuration.pidFile == "/run/personad/personad.pid")
+        #expect(configuration.interval == 1800)
+        #expect(configuration.jitter == 0)
+        #expect(configuration.window == Double(90 * 86400))
+        #expect(configuration.personas.map(\.id.rawValue) == ["ana-x", "ana-blog"])
+        let export = configuration.personas[0].sources[0]
+        #expect(export.path == "/etc/personad/exports/x.zip")
+        #expect(export.interval == Double(6 * 3600))
+        let feed = configuration.personas[1].sources[0]
+        #expect(feed.timeout == 20)
+        #expect(feed.location == "https://blog.example.org/feed.xml") // credentials never shown
+        #expect(feed.url?.contains("secret") == true)
+    }
+
+    @Test func defaultsWithoutSystemd() throws {
+        let configuration = try parse("")
+        #expect(configuration.stateDirectory == "/var/lib/personad")
+        #expect(configuration.pidFile == "/var/lib/personad/personad.pid")
+        #expect(configuration.personas.isEmpty)
+    }
+
+    @Test func localFeedPathBecomesAFileURL() throws {
+        let configuration = try parse("""
+            [[persona]]
+            id = "b"
+            network = "blog"
+            handle = "b"
+            [[persona.source]]
+            kind = "feed"
+            path = "feeds/a.xml"
+            """)
+        #expect(configuration.personas[0].sources[0].url == "file:///etc/personad/feeds/a.xml")
+    }
+
+    func error(_ text: String) -> ConfigError? {
+        #expect(throws: ConfigError.self) { try parse(text) }
+    }
+
+    @Test func errorsNameLineAndKey() {
+        let persona = """
+            [daemon]
+            interval = "5m"
+
+            [[persona]]
+            id = "a"
+            network = "x"
+            handle = "a"
+              [[persona.source]]
+              kind = "export"
+              path = "a.zip"
+
+            [[persona]]
+            id = "b"
+            network = "x"
+            handle = "b"
+              [[persona.source]]
+              kind = "export"
+              path = "b.zip"
+              interval = "soon"
+            """
+        let bad = error(persona)
+        #expect(bad?.line == 19)
+        #expect(bad?.key == "persona[2].source[1].interval")
+        #expect(bad?.description.hasPrefix("/etc/personad/personad.toml:19: persona[2].source[1].interval:") == true)
+
+        let duplicate = error(persona.replacingOccurrences(of: "id = \"b\"", with: "id = \"a\"").replacingOccurrences(of: "\"soon\"", with: "\"1h\""))
+        #expect(duplicate?.line == 13)
+        #expect(duplicate?.description.contains("unique") == true)
+
+        #expect(error("[daemon]\njitter = 2\n")?.line == 2)
+        #expect(error("[daemon]\nunknown = 1\n")?.key == "daemon.unknown")
+        #expect(error("[[persona]]\nid = \"Bad Id\"\nnetwork = \"x\"\nhandle = \"h\"\n")?.line == 2)
+        #expect(error("[[persona]]\nid = \"ok\"\nnetwork = \"myspace\"\nhandle = \"h\"\n")?.description.contains("unknown network") == true)
+        #expect(error("[[persona]]\nid = \"ok\"\nnetwork = \"x\"\nhandle = \"h\"\n")?.description.contains("no [[persona.source]]") == true)
+        #expect(error("[[persona]]\nid = \"ok\"\nnetwork = \"x\"\nhandle = \"h\"\n[[persona.source]]\nkind = \"feed\"\nurl = \"https://a.example\"\n")?.description.contains("no reader for x feed") == true)
+        #expect(error("[[persona]]\nid = \"ok\"\nnetwork = \"blog\"\nhandle = \"h\"\n[[persona.source]]\nkind = \"feed\"\nurl = \"ftp://a.example/f\"\n")?.line == 7)
+        let syntax = error("[daemon]\ninterval = \"5m\n")
+        #expect(syntax?.line == 2)
+        #expect(syntax?.description.contains("TOML syntax") == true)
+    }
+
+    @Test func durations() {
+        #expect(Durations.parse("90s") == 90)
+        #expect(Durations.parse("1h30m") == 5400)
+        #expect(Durations.parse("90d") == Double(90 * 86400))
+        #expect(Durations.parse("45") == 45)
+        #expect(Durations.parse("5 minutes") == nil)
+        #expect(Durations.parse("m") == nil)
+        #expect(Durations.parse("5") == 5)
+        #expect(Durations.format(5400) == "1h30m")
+    }
+}

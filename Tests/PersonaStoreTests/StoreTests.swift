@@ -1,0 +1,120 @@
+import Foundation
+import PersonaModel
+import Testing
+import TestSupport
+@testable import PersonaStore
+
+@Suite struct StoreTests {
+    let directory: TemporaryDirectory
+    let persona = PersonaID(rawValue: "ana-x")!
+
+    init() throws { directory = try TemporaryDirectory("store") }
+
+    @Test func postsAreDeduplicatedAndNewerCountsNeverEraseMeasuredOnes() throws {
+        let store = try Store(path: directory.file("personad.sqlite"))
+        let created = Date(timeIntervalSince1970: 1_700_000_000)
+        try store.record(posts: [
+            Post(id: "1", createdAt: created, kind: .original, text: "one", tags: ["a"], counts: EngagementCounts(replies: 2, reposts: 1, likes: 5)),
+            Post(id: "2", createdAt: created.addingTimeInterval(60), kind: .reply, text: "two"),
+        ], persona: persona, sourceKey: "api", observedAt: created)
+        // A later read from a source that measures only likes: replies and reposts stay.
+        try store.record(posts: [
+            Post(id: "1", createdAt: created, kind: .original, text: "one (edited)", tags: ["a"], counts: EngagementCounts(likes: 9)),
+        ], persona: persona, sourceKey: "export", observedAt: created.addingTimeInterval(3600))
+        let posts = try store.posts(persona: persona)
+        #expect(posts.count == 2)
+        #expect(posts[0].counts == EngagementCounts(replies: 2, reposts: 1, likes: 9))
+        #expect(posts[0].text == "one (edited)")
+        #expect(posts[0].tags == ["a"])
+        #expect(posts[1].kind == .reply)
+        #expect(try store.posts(persona: PersonaID(rawValue: "other")!).isEmpty)
+    }
+
+    @Test func sourceStateAndScoreHistorySurviveReopening() throws {
+        let path = directory.file("personad.sqlite")
+        do {
+            let store = try Store(path: path)
+            var state = SourceState(key: "ana-x|feed|https://a.example/f", personaID: persona, kind: .feed, location: "https://a.example/f")
+            state.etag = "\"v1\""
+            state.lastError = "boom"
+            state.consecutiveFailures = 2
+            state.lastSuccess = Date(timeIntervalSince1970: 1_700_000_000)
+            try store.save(state)
+            let score = Score(value: 42, status: .ok, formulaVersion: "0", windowStart: .distantPast, windowEnd: Date(timeIntervalSince1970: 1),
+                              components: [], sample: Sample(posts: 5, interactions: 9), topics: Topics())
+            try store.recordScore(score, persona: persona, generatedAt: Date(timeIntervalSince1970: 1_700_000_100))
+        }
+        let reopened = try Store(path: path)
+        let state = try #require(try reopened.sourceState(key: "ana-x|feed|https://a.example/f"))
+        #expect(state.etag == "\"v1\"" && state.lastError == "boom" && state.consecutiveFailures == 2)
+        #expect(state.lastSuccess == Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(try reopened.scoreHistory(persona: persona).map(\.score.value) == [42])
+        #expect(try reopened.sourceState(key: "missing") == nil)
+    }
+
+    @Test func unopenableDatabaseIsAClearError() throws {
+        try directory.write("not-a-db.sqlite", "this is not SQLite, just text that is long enough to have a header")
+        let error = #expect(throws: StoreError.self) { try Store(path: directory.file("not-a-db.sqlite")) }
+        #expect(error?.description.contains("not-a-db.sqlite") == true)
+    }
+}
+
+@Suite struct SnapshotWriterTests {
+    let directory: TemporaryDirectory
+
+    init() throws { directory = try TemporaryDirectory("snapshots") }
+
+    func snapshot(value: Double?, status: ScoreStatus) -> PersonaSnapshot {
+        let score = Score(value: value, status: status, formulaVersion: "0", windowStart: Date(timeIntervalSince1970: 0),
+                          windowEnd: Date(timeIntervalSince1970: 86400),
+                          components: [Component(name: "applause", raw: nil, normalized: nil, weight: 0, contribution: nil, measured: false, reason: "no likes")],
+                          sample: Sample(posts: 3, interactions: 0), topics: Topics(interests: ["swift"]))
+        return PersonaSnapshot(
+            generatedAt: Date(timeIntervalSince1970: 1_780_000_000), persona: .init(id: "ana-x", network: .x, handle: "ana"),
+            score: .init(score: score, status: status, statusReason: nil),
+            sources: [.init(kind: .export, location: "/srv/x.zip", lastAttempt: nil, lastSuccess: nil, lastError: nil)],
+            topics: score.topics)
+    }
+
+    @Test func writesValidSnapshotsWithExplicitNullsAndLeavesNoTemporaryFiles() throws {
+        let writer = try SnapshotWriter(directory: directory.file("out"))
+        try writer.write(snapshot(value: nil, status: .insufficientData), fileName: "ana-x.json")
+        try writer.write(SnapshotIndex(generatedAt: Date(timeIntervalSince1970: 1_780_000_000), personas: [
+            .init(id: "ana-x", network: .x, file: "ana-x.json", score: nil, status: .insufficientData, generatedAt: Date(timeIntervalSince1970: 1_780_000_000)),
+        ]))
+        try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema).validate(fileAt: directory.file("out/ana-x.json"))
+        try JSONSchemaValidator(schemaAt: TestPaths.indexSchema).validate(fileAt: directory.file("out/index.json"))
+        let text = try String(contentsOfFile: directory.file("out/ana-x.json"), encoding: .utf8)
+        #expect(text.contains("\"value\" : null"))
+        #expect(text.contains("\"last_error\" : null"))
+        #expect(text.contains("\"raw\" : null"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("out")).sorted() == ["ana-x.json", "index.json"])
+        let decoded = try SnapshotCoding.decoder().decode(PersonaSnapshot.self, from: Data(contentsOf: URL(fileURLWithPath: directory.file("out/ana-x.json"))))
+        #expect(decoded == snapshot(value: nil, status: .insufficientData))
+    }
+
+    @Test func schemaRejectsWhatTheFormatForbids() throws {
+        let validator = try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema)
+        let good = try SnapshotCoding.encoder().encode(snapshot(value: 50, status: .ok))
+        #expect(validator.errors(in: good).isEmpty)
+        var object = try #require(try JSONSerialization.jsonObject(with: good) as? [String: Any])
+        var score = try #require(object["score"] as? [String: Any])
+        score["value"] = 140
+        score["status"] = "great"
+        object["score"] = score
+        object["schema_version"] = 2
+        object.removeValue(forKey: "topics")
+        let errors = validator.errors(in: try JSONSerialization.data(withJSONObject: object))
+        #expect(errors.contains { $0.contains("$.score.value") })
+        #expect(errors.contains { $0.contains("$.score.status") })
+        #expect(errors.contains { $0.contains("schema_version") })
+        #expect(errors.contains { $0.contains("topics") })
+    }
+
+    @Test func leftoverTemporaryFilesAreRemoved() throws {
+        let writer = try SnapshotWriter(directory: directory.file("out"))
+        try directory.write("out/.personad-tmp-ana-x.json.ABC123", "{")
+        writer.removeTemporaryFiles()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("out")).isEmpty)
+    }
+}
