@@ -29,8 +29,9 @@ public enum ConfigLoader {
         } catch {
             throw ConfigError(file: file, detail: "TOML syntax: \(error)")
         }
-        let base = (URL(fileURLWithPath: file).standardizedFileURL.deletingLastPathComponent().path as NSString)
-        var reader = TableReader(file: file, locator: KeyLocator(text: text), base: base)
+        let absoluteFile = URL(fileURLWithPath: file).standardizedFileURL.path
+        let base = (URL(fileURLWithPath: absoluteFile).deletingLastPathComponent().path as NSString)
+        var reader = TableReader(file: absoluteFile, locator: KeyLocator(text: text), base: base)
         return try reader.configuration(table, environment: environment)
     }
 }
@@ -64,12 +65,13 @@ struct TableReader {
         throw fail(path.appending(key), "expected a number")
     }
 
-    func duration(_ table: TOMLTable, _ key: String, at path: KeyPath, minimum: TimeInterval) throws(ConfigError) -> TimeInterval? {
+    func duration(_ table: TOMLTable, _ key: String, at path: KeyPath, minimum: TimeInterval, maximum: TimeInterval) throws(ConfigError) -> TimeInterval? {
         guard let text = try string(table, key, at: path) else { return nil }
         guard let seconds = Durations.parse(text) else {
             throw fail(path.appending(key), "'\(text)' is not a duration (use e.g. \"90s\", \"30m\", \"6h\", \"1h30m\", \"90d\")")
         }
-        guard seconds >= minimum else { throw fail(path.appending(key), "'\(text)' is shorter than the minimum of \(Int(minimum))s") }
+        guard seconds >= minimum else { throw fail(path.appending(key), "'\(text)' is shorter than the minimum of \(Durations.format(minimum))") }
+        guard seconds <= maximum else { throw fail(path.appending(key), "'\(text)' is longer than the maximum of \(Durations.format(maximum))") }
         return seconds
     }
 
@@ -92,7 +94,7 @@ struct TableReader {
         let runtime = environment["RUNTIME_DIRECTORY"]?.split(separator: ":").first.map(String.init)
         let pidFile = absolute(try string(daemon, "pid_file", at: daemonPath)
             ?? ((runtime ?? state) as NSString).appendingPathComponent("personad.pid"))
-        let interval = try duration(daemon, "interval", at: daemonPath, minimum: 10) ?? 30 * 60
+        let interval = try duration(daemon, "interval", at: daemonPath, minimum: 10, maximum: 30 * 86400) ?? 30 * 60
         let jitter = try number(daemon, "jitter", at: daemonPath) ?? 0.1
         guard (0...0.5).contains(jitter) else { throw fail(daemonPath.appending("jitter"), "must be between 0 and 0.5") }
 
@@ -101,7 +103,7 @@ struct TableReader {
             let scoringPath = top.appending("scoring")
             guard let scoring = scoringValue.table else { throw fail(scoringPath, "expected a table [scoring]") }
             try checkKeys(scoring, allowed: ["window"], at: scoringPath)
-            window = try duration(scoring, "window", at: scoringPath, minimum: 86400) ?? window
+            window = try duration(scoring, "window", at: scoringPath, minimum: 86400, maximum: 36500 * 86400) ?? window
         }
 
         var personas: [PersonaConfiguration] = []
@@ -179,9 +181,9 @@ struct TableReader {
         guard maxBytes >= 1024, maxBytes <= Double(1 << 31) else { throw fail(path.appending("max_bytes"), "must be between 1024 and 2147483648") }
         return SourceConfiguration(
             kind: kind, path: localPath, url: url,
-            interval: try duration(table, "interval", at: path, minimum: 10),
+            interval: try duration(table, "interval", at: path, minimum: 10, maximum: 30 * 86400),
             caFile: caFile, maximumBytes: Int(maxBytes),
-            timeout: try duration(table, "timeout", at: path, minimum: 1) ?? 60)
+            timeout: try duration(table, "timeout", at: path, minimum: 1, maximum: 3600) ?? 60)
     }
 }
 

@@ -9,6 +9,8 @@ import Glibc
 public struct SnapshotWriter: Sendable {
     public let directory: String
     static let temporaryPrefix = ".personad-tmp-"
+    /// mkstemp(3) replaces these six characters with a unique suffix.
+    static let mkstempSuffix = String(repeating: "X", count: 6)
 
     public init(directory: String) throws(SnapshotWriteError) {
         self.directory = directory
@@ -40,7 +42,7 @@ public struct SnapshotWriter: Sendable {
     /// Replaces `<directory>/<fileName>` with `data`, atomically and durably.
     public func write(_ data: Data, fileName: String) throws(SnapshotWriteError) {
         let target = (directory as NSString).appendingPathComponent(fileName)
-        var template = Array((directory as NSString).appendingPathComponent(Self.temporaryPrefix + fileName + ".XXXXXX").utf8CString)
+        var template = Array((directory as NSString).appendingPathComponent(Self.temporaryPrefix + fileName + "." + Self.mkstempSuffix).utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw SnapshotWriteError(path: target, detail: "cannot create a temporary file: \(Self.errno())") }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -51,9 +53,10 @@ public struct SnapshotWriter: Sendable {
         do {
             defer { close(fd) }
             let written = data.withUnsafeBytes { buffer -> Bool in
+                guard let base = buffer.baseAddress else { return true }
                 var offset = 0
                 while offset < buffer.count {
-                    let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                    let n = Glibc.write(fd, base + offset, buffer.count - offset)
                     if n < 0 { if Glibc.errno == EINTR { continue }; return false }
                     offset += n
                 }

@@ -111,6 +111,7 @@ public final class Store: Sendable {
     @discardableResult
     public func record(posts: [Post], persona: PersonaID, sourceKey: String, observedAt: Date) throws(StoreError) -> Int {
         do {
+            let encoder = JSONEncoder()
             return try pool.write { db in
                 let statement = try db.makeStatement(sql: """
                     INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, observed_at)
@@ -124,7 +125,7 @@ public final class Store: Sendable {
                         observed_at = excluded.observed_at
                     """)
                 for post in posts {
-                    let tags = String(decoding: try JSONEncoder().encode(post.tags), as: UTF8.self)
+                    let tags = String(decoding: try encoder.encode(post.tags), as: UTF8.self)
                     try statement.execute(arguments: [
                         persona.rawValue, post.id, sourceKey, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
                         post.text, post.url, tags, post.counts.replies, post.counts.reposts, post.counts.likes,
@@ -140,10 +141,11 @@ public final class Store: Sendable {
 
     public func posts(persona: PersonaID) throws(StoreError) -> [Post] {
         do {
+            let decoder = JSONDecoder()
             return try pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT * FROM post WHERE persona_id = ? ORDER BY created_at", arguments: [persona.rawValue]).map { row in
                     let tagsJSON: String = row["tags"]
-                    let tags = (try? JSONDecoder().decode([String].self, from: Data(tagsJSON.utf8))) ?? []
+                    let tags = (try? decoder.decode([String].self, from: Data(tagsJSON.utf8))) ?? []
                     return Post(
                         id: row["post_id"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
                         kind: PostKind(rawValue: row["kind"]) ?? .original, text: row["text"], url: row["url"], tags: tags,

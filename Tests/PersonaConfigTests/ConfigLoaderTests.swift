@@ -106,6 +106,8 @@ import Testing
         #expect(duplicate?.description.contains("unique") == true)
 
         #expect(error("[daemon]\njitter = 2\n")?.line == 2)
+        #expect(error("[daemon]\ninterval = \"99999999999999999999d\"\n")?.description.contains("longer than the maximum") == true)
+        #expect(error("[daemon]\ninterval = \"1s\"\n")?.description.contains("shorter than the minimum of 10s") == true)
         #expect(error("[daemon]\nunknown = 1\n")?.key == "daemon.unknown")
         #expect(error("[[persona]]\nid = \"Bad Id\"\nnetwork = \"x\"\nhandle = \"h\"\n")?.line == 2)
         #expect(error("[[persona]]\nid = \"ok\"\nnetwork = \"myspace\"\nhandle = \"h\"\n")?.description.contains("unknown network") == true)
@@ -126,5 +128,15 @@ import Testing
         #expect(Durations.parse("m") == nil)
         #expect(Durations.parse("5") == 5)
         #expect(Durations.format(5400) == "1h30m")
+    }
+}
+
+@Suite struct ShippedConfigurationTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test(arguments: ["Config/demo.toml", "Config/personad.example.toml"])
+    func shippedFilesAreValid(_ name: String) throws {
+        let configuration = try ConfigLoader.load(path: Self.root.appendingPathComponent(name).path, environment: [:])
+        #expect(!configuration.personas.isEmpty)
     }
 }

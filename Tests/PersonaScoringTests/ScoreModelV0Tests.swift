@@ -54,6 +54,20 @@ import Testing
         #expect(viral.components.first { $0.name == "conversation" }?.evidence.first?.count == 100_000)
     }
 
+    /// Docs/scoring.md, "Worked example": the demo blog persona.
+    @Test func workedExampleFromTheDocs() throws {
+        let comments = [1, 1, 1, 2, 2, 3, 8, 9, 9, 11, 12, 12, 12, 12]
+        let result = score(comments.enumerated().map { post($0.offset, replies: $0.element) },
+                           unmeasurable: [.amplification: "feeds publish no share or repost counts", .applause: "feeds publish no like counts"])
+        let conversation = try #require(result.components.first { $0.name == "conversation" })
+        #expect(conversation.raw == 8.5)
+        #expect(String(format: "%.2f", conversation.normalized ?? 0) == "73.95")
+        #expect(conversation.weight == 1)
+        #expect(result.value == 73.9)
+        #expect(result.sample == Sample(posts: 14, interactions: 95))
+        #expect(result.components.filter { !$0.measured }.map(\.name) == ["amplification", "applause"])
+    }
+
     @Test func deterministicAndBounded() {
         let posts = (1...40).map { post($0, replies: $0 * 37 % 11, reposts: $0 % 5, likes: $0 * 1000, tags: ["t\($0 % 3)"]) }
         let a = score(posts)

@@ -38,10 +38,12 @@ enum XFixtures {
     }
 }
 
-@Suite struct XArchiveReaderTests {
+@Suite final class XArchiveReaderTests {
     let directory: TemporaryDirectory
 
     init() throws { directory = try TemporaryDirectory("x-archive") }
+
+    deinit { directory.remove() }
 
     func read(_ entries: [(String, String)], asZip: Bool = true) throws -> Observation {
         let path: String
@@ -134,10 +136,12 @@ enum XFixtures {
     }
 }
 
-@Suite struct ExportArchiveTests {
+@Suite final class ExportArchiveTests {
     let directory: TemporaryDirectory
 
     init() throws { directory = try TemporaryDirectory("archive") }
+
+    deinit { directory.remove() }
 
     @Test func truncatedZipIsAClearError() throws {
         let path = directory.file("cut.zip")

@@ -4,11 +4,13 @@ import Testing
 import TestSupport
 @testable import PersonaStore
 
-@Suite struct StoreTests {
+@Suite final class StoreTests {
     let directory: TemporaryDirectory
     let persona = PersonaID(rawValue: "ana-x")!
 
     init() throws { directory = try TemporaryDirectory("store") }
+
+    deinit { directory.remove() }
 
     @Test func postsAreDeduplicatedAndNewerCountsNeverEraseMeasuredOnes() throws {
         let store = try Store(path: directory.file("personad.sqlite"))
@@ -59,10 +61,12 @@ import TestSupport
     }
 }
 
-@Suite struct SnapshotWriterTests {
+@Suite final class SnapshotWriterTests {
     let directory: TemporaryDirectory
 
     init() throws { directory = try TemporaryDirectory("snapshots") }
+
+    deinit { directory.remove() }
 
     func snapshot(value: Double?, status: ScoreStatus) -> PersonaSnapshot {
         let score = Score(value: value, status: status, formulaVersion: "0", windowStart: Date(timeIntervalSince1970: 0),

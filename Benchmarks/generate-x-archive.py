@@ -1,0 +1,37 @@
+#!/usr/bin/env python3
+"""Writes an X archive directory with N realistic tweets (string numbers, entities, replies,
+retweets, non-ASCII and emoji) to DIR/data/. Usage: generate-x-archive.py N DIR"""
+import json
+import os
+import random
+import sys
+
+n, out = int(sys.argv[1]), sys.argv[2]
+rng = random.Random(7)
+os.makedirs(os.path.join(out, "data"), exist_ok=True)
+months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+with open(os.path.join(out, "data", "account.js"), "w") as f:
+    f.write('window.YTD.account.part0 = [{"account":{"accountId":"42","username":"bench"}}]')
+with open(os.path.join(out, "data", "tweets.js"), "w", encoding="utf-8") as f:
+    f.write("window.YTD.tweets.part0 = [\n")
+    for i in range(n):
+        tid = str(1500000000000000000 + i)
+        kind = i % 10
+        text = f"Post {i} about #topic{i % 50} with caf\u00e9, na\u00efve \U0001F680 &amp; more text to make it a realistic length"
+        t = {"edit_info": {"initial": {"editTweetIds": [tid], "editableUntil": "2026-01-01T00:00:00.000Z"}},
+             "retweeted": False, "source": "<a href=\"https://mobile.example.org\" rel=\"nofollow\">Client</a>",
+             "entities": {"hashtags": [{"text": f"topic{i % 50}", "indices": ["20", "28"]}], "symbols": [],
+                          "user_mentions": [], "urls": []},
+             "display_text_range": ["0", "90"], "favorite_count": str(rng.randint(0, 200)), "id_str": tid,
+             "truncated": False, "retweet_count": str(rng.randint(0, 30)), "id": tid,
+             "created_at": f"{days[i % 7]} {months[i % 12]} {1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:{(i * 7) % 60:02d} +0000 {2015 + i % 11}",
+             "favorited": False, "full_text": text, "lang": "en"}
+        if kind == 3:
+            t["full_text"] = "RT @someone: " + text
+        elif kind == 5:
+            t["in_reply_to_status_id_str"] = str(1400000000000000000 + i)
+            t["in_reply_to_user_id_str"] = "99"
+            t["in_reply_to_screen_name"] = "friend"
+        f.write(("" if i == 0 else ",\n") + json.dumps({"tweet": t}, ensure_ascii=False, indent=2))
+    f.write("\n]")
