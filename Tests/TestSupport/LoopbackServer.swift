@@ -10,7 +10,7 @@ public final class LoopbackServer: Sendable {
 
     /// Starts a server whose routes `configure` adds.
     public static func start(_ configure: @Sendable (HTTPServer) async -> Void) async throws -> LoopbackServer {
-        let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 30)
+        let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 30, logger: .disabled)
         await configure(server)
         let task = Task { try await server.run() }
         try await server.waitUntilListening(timeout: 10)
