@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(name: "PersonaScoringTests", dependencies: ["PersonaScoring", "PersonaModel"]),
         .testTarget(name: "PersonaSourcesTests", dependencies: ["PersonaSources", "PersonaModel", "TestSupport"]),
-        .testTarget(name: "PersonaFetchTests", dependencies: ["PersonaFetch", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "PersonaFetchTests", dependencies: ["PersonaFetch", "PersonaModel", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "PersonaStoreTests", dependencies: ["PersonaStore", "PersonaModel", "TestSupport"]),
         .testTarget(name: "PersonaConfigTests", dependencies: ["PersonaConfig"]),
         .testTarget(

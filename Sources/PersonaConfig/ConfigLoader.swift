@@ -65,6 +65,13 @@ struct TableReader {
         throw fail(path.appending(key), "expected a number")
     }
 
+    func integer(_ table: TOMLTable, _ key: String, at path: KeyPath, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        guard let value = table[key] else { return nil }
+        guard let int = value.int else { throw fail(path.appending(key), "expected a whole number") }
+        guard range.contains(int) else { throw fail(path.appending(key), "must be between \(range.lowerBound) and \(range.upperBound)") }
+        return int
+    }
+
     func duration(_ table: TOMLTable, _ key: String, at path: KeyPath, minimum: TimeInterval, maximum: TimeInterval) throws(ConfigError) -> TimeInterval? {
         guard let text = try string(table, key, at: path) else { return nil }
         guard let seconds = Durations.parse(text) else {
@@ -87,7 +94,8 @@ struct TableReader {
             return table
         } ?? TOMLTable()
         let daemonPath = top.appending("daemon")
-        try checkKeys(daemon, allowed: ["state_directory", "snapshot_directory", "pid_file", "interval", "jitter"], at: daemonPath)
+        try checkKeys(daemon, allowed: ["state_directory", "snapshot_directory", "pid_file", "interval", "jitter",
+                                       "max_connections", "max_per_host", "max_pages"], at: daemonPath)
         let systemdState = environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
         let state = absolute(try string(daemon, "state_directory", at: daemonPath) ?? systemdState ?? "/var/lib/personad")
         let snapshots = absolute(try string(daemon, "snapshot_directory", at: daemonPath) ?? (state as NSString).appendingPathComponent("snapshots"))
@@ -97,6 +105,9 @@ struct TableReader {
         let interval = try duration(daemon, "interval", at: daemonPath, minimum: 10, maximum: 30 * 86400) ?? 30 * 60
         let jitter = try number(daemon, "jitter", at: daemonPath) ?? 0.1
         guard (0...0.5).contains(jitter) else { throw fail(daemonPath.appending("jitter"), "must be between 0 and 0.5") }
+        let connections = try integer(daemon, "max_connections", at: daemonPath, range: 1...1000) ?? 50
+        let perHost = try integer(daemon, "max_per_host", at: daemonPath, range: 1...100) ?? 6
+        let pages = try integer(daemon, "max_pages", at: daemonPath, range: 1...1000) ?? 10
 
         var window: TimeInterval = 90 * 86400
         if let scoringValue = root["scoring"] {
@@ -121,7 +132,8 @@ struct TableReader {
         }
         return Configuration(
             file: file, stateDirectory: state, snapshotDirectory: snapshots, pidFile: pidFile,
-            interval: interval, jitter: jitter, window: window, personas: personas)
+            interval: interval, jitter: jitter, window: window,
+            maximumConnections: connections, maximumPerHost: perHost, maximumPages: pages, personas: personas)
     }
 
     func persona(_ table: TOMLTable, at path: KeyPath) throws(ConfigError) -> PersonaConfiguration {
@@ -142,18 +154,18 @@ struct TableReader {
         for (index, element) in sourceArray.enumerated() {
             let sourcePath = path.appending("source", index: index)
             guard let sourceTable = element.table else { throw fail(sourcePath, "expected a table") }
-            sources.append(try source(sourceTable, network: network, at: sourcePath))
+            sources.append(try source(sourceTable, network: network, handle: handle, at: sourcePath))
         }
         return PersonaConfiguration(id: id, network: network, handle: handle, sources: sources)
     }
 
-    func source(_ table: TOMLTable, network: Network, at path: KeyPath) throws(ConfigError) -> SourceConfiguration {
+    func source(_ table: TOMLTable, network: Network, handle: String, at path: KeyPath) throws(ConfigError) -> SourceConfiguration {
         try checkKeys(table, allowed: ["kind", "path", "url", "interval", "ca_file", "max_bytes", "timeout"], at: path)
         guard let rawKind = try string(table, "kind", at: path) else { throw fail(path, "missing key 'kind'") }
         guard let kind = SourceKind(rawValue: rawKind) else {
             throw fail(path.appending("kind"), "unknown kind '\(rawKind)' (one of: export, api, feed)")
         }
-        guard SourceRegistry.reader(network: network, kind: kind) != nil else {
+        guard let reader = SourceRegistry.reader(network: network, kind: kind) else {
             let supported = SourceRegistry.supported.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
             throw fail(path.appending("kind"), "no reader for \(network) \(kind) sources yet (supported: \(supported))")
         }
@@ -172,8 +184,10 @@ struct TableReader {
                       URLComponents(string: remote)?.host?.isEmpty == false else {
                     throw fail(path.appending("url"), "'\(remote)' is not an http:// or https:// URL (a local file is given as 'path')")
                 }
+            } else if let fallback = reader.defaultURL(handle: handle) {
+                url = fallback
             } else {
-                throw fail(path, "missing key 'url'")
+                throw fail(path, "missing key 'url'" + (network == .mastodon ? " (or give the handle as name@instance)" : ""))
             }
         }
         let caFile = try string(table, "ca_file", at: path).map(absolute)

@@ -13,6 +13,11 @@ public struct Configuration: Sendable, Hashable {
     public var jitter: Double
     /// How far back the score looks, in seconds.
     public var window: TimeInterval
+    /// At most this many HTTP transfers at once, and this many per host.
+    public var maximumConnections: Int
+    public var maximumPerHost: Int
+    /// A paged API is never read past this many pages in one poll.
+    public var maximumPages: Int
     public var personas: [PersonaConfiguration]
 
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("personad.sqlite") }

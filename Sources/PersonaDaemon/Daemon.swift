@@ -36,8 +36,10 @@ public final class Daemon: Service {
         let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1)
         let configuration = initial
         let (store, writer) = try Self.open(configuration)
-        let engine = FetchEngine(userAgent: "personad/\(Self.version)")
+        let engine = Self.engine(configuration)
         defer { engine.shutdown() }
+        let states = (try? store.sourceStates()) ?? [:]
+        Self.restoreGates(states, configuration: configuration, engine: engine)
         let runner = Runner(pipeline: Pipeline(store: store, engine: engine, logger: logger), writer: writer, logger: logger)
         let pidFile = PidFile(path: configuration.pidFile)
         do {
@@ -50,7 +52,7 @@ public final class Daemon: Service {
         let heartbeat = Heartbeat()
         let notifier = self.notifier
         let logger = self.logger
-        let loop = MainLoop(configuration: configuration, runner: runner, notifier: notifier, logger: logger, heartbeat: heartbeat)
+        let loop = MainLoop(configuration: configuration, states: states, runner: runner, notifier: notifier, logger: logger, heartbeat: heartbeat)
 
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
@@ -96,14 +98,29 @@ public final class Daemon: Service {
         return (store, writer)
     }
 
-    /// `personad --once`: every source once, every snapshot written. Returns the failed sources.
+    static func engine(_ configuration: Configuration) -> FetchEngine {
+        FetchEngine(maximumConcurrent: configuration.maximumConnections, maximumPerHost: configuration.maximumPerHost,
+                    userAgent: "personad/\(version)")
+    }
+
+    /// Servers' "not before" survives a restart: each stored one gates its host again.
+    static func restoreGates(_ states: [String: SourceState], configuration: Configuration, engine: FetchEngine) {
+        let now = Date()
+        for job in Scheduler.jobs(of: configuration) {
+            guard let notBefore = states[job.key]?.notBefore, notBefore > now, let url = job.source.url else { continue }
+            engine.setNotBefore(notBefore, host: URL(string: url)?.host ?? "")
+        }
+    }
+
+    /// `personad --once`: every source once (servers' "not before" still holds), every snapshot
+    /// written. Returns the failed sources.
     public static func runOnce(configuration: Configuration, logger: Logger) async throws -> [String] {
         let (store, writer) = try open(configuration)
-        let engine = FetchEngine(userAgent: "personad/\(version)")
+        let engine = engine(configuration)
         defer { engine.shutdown() }
+        restoreGates((try? store.sourceStates()) ?? [:], configuration: configuration, engine: engine)
         let runner = Runner(pipeline: Pipeline(store: store, engine: engine, logger: logger), writer: writer, logger: logger)
-        let scheduler = Scheduler(configuration: configuration)
-        let report = await runner.run(scheduler.dueJobs(at: Date()), configuration: configuration, heartbeat: nil)
+        let report = await runner.run(Scheduler.jobs(of: configuration), configuration: configuration, heartbeat: nil)
         try writer.write(SnapshotIndex(generatedAt: Date(), personas: report.entries.sorted { $0.id < $1.id }))
         return report.failures.map { "persona \($0.persona): \($0.error ?? "")" }
     }
@@ -121,9 +138,9 @@ final class MainLoop: @unchecked Sendable {
     let logger: Logger
     let heartbeat: Heartbeat
 
-    init(configuration: Configuration, runner: Runner, notifier: SystemdNotifier, logger: Logger, heartbeat: Heartbeat) {
+    init(configuration: Configuration, states: [String: SourceState], runner: Runner, notifier: SystemdNotifier, logger: Logger, heartbeat: Heartbeat) {
         self.configuration = configuration
-        self.scheduler = Scheduler(configuration: configuration)
+        self.scheduler = Scheduler(configuration: configuration, states: states)
         self.runner = runner
         self.notifier = notifier
         self.logger = logger
@@ -131,7 +148,8 @@ final class MainLoop: @unchecked Sendable {
     }
 
     func serve(_ events: AsyncStream<Daemon.Event>) async {
-        await runDue()
+        // Every persona gets a snapshot before READY=1, from the store if none of its sources is due yet.
+        await runDue(snapshotAll: true)
         notifier.notify("READY=1\nSTATUS=\(status())")
         logger.info("ready: \(status())")
         for await event in events {
@@ -150,13 +168,14 @@ final class MainLoop: @unchecked Sendable {
         }
     }
 
-    private func runDue() async {
+    private func runDue(snapshotAll: Bool = false) async {
         let now = Date()
         let jobs = scheduler.dueJobs(at: now)
-        guard !jobs.isEmpty else { return }
-        let report = await runner.run(jobs, configuration: configuration, heartbeat: heartbeat)
+        guard !jobs.isEmpty || snapshotAll else { return }
+        let report = await runner.run(jobs, configuration: configuration, heartbeat: heartbeat,
+                                      snapshot: snapshotAll ? Set(configuration.personas.map(\.id)) : nil)
         guard !Task.isCancelled else { return }
-        for job in jobs { scheduler.reschedule(job.key, after: Date()) }
+        for outcome in report.outcomes { scheduler.reschedule(outcome.key, at: outcome.nextAttempt) }
         for entry in report.entries { index[entry.id] = entry }
         writeIndex()
         notifier.notify("STATUS=\(status())")

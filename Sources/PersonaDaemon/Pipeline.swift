@@ -7,7 +7,7 @@ import PersonaScoring
 import PersonaSources
 import PersonaStore
 
-/// The data path for one cycle: source → reader → store → scorer → snapshot writer.
+/// The data path for one source and one persona: source → reader → store → scorer → snapshot.
 ///
 /// Important: one persona's failure never stops the others. A failing source leaves its
 /// persona's stored observations as they were, so the next snapshot is computed from the last
@@ -25,66 +25,121 @@ public final class Pipeline: Sendable {
 
     /// The outcome of one refresh of one source.
     public struct SourceOutcome: Sendable {
+        public var key: String
         public var persona: PersonaID
         public var location: String
-        /// `nil` on success.
+        /// `nil` on success (and when deferred at the server's request).
         public var error: String?
+        /// When the source should be polled next.
+        public var nextAttempt: Date
+    }
+
+    /// How one attempt ended, before it is written into the source's state.
+    enum Attempt {
+        case success
+        case deferred(until: Date)
+        case gone(status: Int, message: String)
+        case failure(message: String, retryAt: Date?)
     }
 
     static func key(_ persona: PersonaConfiguration, _ source: SourceConfiguration) -> String {
         "\(persona.id)|\(source.kind)|\(source.location)"
     }
 
+    /// How far back a poll looks, and how often sources are polled.
+    struct Policy: Sendable {
+        var windowStart: Date
+        var interval: TimeInterval
+        var jitter: Double
+        var maximumPages: Int
+
+        init(_ configuration: Configuration, source: SourceConfiguration, now: Date) {
+            windowStart = now.addingTimeInterval(-configuration.window)
+            interval = source.interval ?? configuration.interval
+            jitter = configuration.jitter
+            maximumPages = configuration.maximumPages
+        }
+    }
+
     /// Polls one source and stores what it read. Never throws: failures are recorded and logged.
-    public func refresh(_ persona: PersonaConfiguration, _ source: SourceConfiguration, now: Date = Date()) async -> SourceOutcome {
+    public func refresh(_ persona: PersonaConfiguration, _ source: SourceConfiguration, configuration: Configuration,
+                        now: Date = Date()) async -> SourceOutcome {
         let key = Self.key(persona, source)
+        let policy = Policy(configuration, source: source, now: now)
         var state: SourceState
         do {
             state = try store.sourceState(key: key) ?? SourceState(key: key, personaID: persona.id, kind: source.kind, location: source.location)
         } catch {
             logger.error("\(error)")
-            return SourceOutcome(persona: persona.id, location: source.location, error: "\(error)")
+            return SourceOutcome(key: key, persona: persona.id, location: source.location, error: "\(error)", nextAttempt: now.addingTimeInterval(policy.interval))
         }
-        state.lastAttempt = now
-        let failure: String?
-        do throws(PipelineError) {
-            guard let reader = SourceRegistry.reader(network: persona.network, kind: source.kind) else {
-                throw PipelineError("no reader for \(persona.network) \(source.kind)")
-            }
-            switch reader {
-            case .export(let exportReader):
-                try await readExport(exportReader, persona: persona, source: source, state: &state, now: now)
-            case .document(let documentReader):
-                try await fetchDocument(documentReader, persona: persona, source: source, state: &state, now: now)
-            }
-            failure = nil
-        } catch {
-            failure = error.message
-        }
-        if let failure {
-            state.lastError = failure
-            state.consecutiveFailures += 1
-            logger.error("persona \(persona.id): source failed: \(failure)")
+        let attempt: Attempt
+        if let notBefore = state.notBefore, notBefore > now {
+            attempt = .deferred(until: notBefore) // the server said so, possibly before a restart
         } else {
-            state.lastError = nil
-            state.consecutiveFailures = 0
-            state.lastSuccess = now
+            state.lastAttempt = now
+            switch SourceRegistry.reader(network: persona.network, kind: source.kind) {
+            case .export(let reader)?:
+                attempt = await readExport(reader, persona: persona, source: source, state: &state, now: now)
+            case .remote(let reader)?:
+                attempt = await poll(reader, persona: persona, source: source, policy: policy, state: &state, now: now)
+            case nil:
+                attempt = .failure(message: "no reader for \(persona.network) \(source.kind)", retryAt: nil)
+            }
         }
+        let next = apply(attempt, to: &state, policy: policy, now: now)
         do {
             try store.save(state)
         } catch {
             logger.error("\(error)")
         }
-        return SourceOutcome(persona: persona.id, location: source.location, error: failure)
+        let error: String? = switch attempt {
+        case .success, .deferred: nil
+        case .gone(_, let message), .failure(let message, _): message
+        }
+        if let error { logger.error("persona \(persona.id): source failed: \(error)") }
+        return SourceOutcome(key: key, persona: persona.id, location: source.location, error: error, nextAttempt: next)
     }
 
+    /// Writes the attempt into the state and plans the next poll.
+    func apply(_ attempt: Attempt, to state: inout SourceState, policy: Policy, now: Date) -> Date {
+        let regular = now.addingTimeInterval(policy.interval * (1 + (policy.jitter > 0 ? Double.random(in: -policy.jitter...policy.jitter) : 0)))
+        let next: Date
+        switch attempt {
+        case .success:
+            state.lastError = nil
+            state.consecutiveFailures = 0
+            state.lastSuccess = now
+            state.gone = false
+            next = regular
+        case .deferred(let until):
+            logger.info("persona \(state.personaID): \(state.location): deferred until \(until.formatted(.iso8601)) at the server's request")
+            next = until.addingTimeInterval(Double.random(in: 0...5))
+        case .gone(let status, let message):
+            state.lastError = message
+            state.consecutiveFailures += 1
+            state.gone = true
+            state.httpStatus = status
+            next = now.addingTimeInterval(max(policy.interval, 86400))
+        case .failure(let message, let retryAt):
+            state.lastError = message
+            state.consecutiveFailures += 1
+            let backoff = now.addingTimeInterval(Politeness.backoff(failures: state.consecutiveFailures))
+            next = max(backoff, retryAt ?? backoff)
+        }
+        state.nextAttempt = next
+        return next
+    }
+
+    // MARK: Exports
+
     private func readExport(_ reader: any ExportReader, persona: PersonaConfiguration, source: SourceConfiguration,
-                            state: inout SourceState, now: Date) async throws(PipelineError) {
-        guard let path = source.path else { throw PipelineError("export source has no path") }
+                            state: inout SourceState, now: Date) async -> Attempt {
+        guard let path = source.path else { return .failure(message: "export source has no path", retryAt: nil) }
         let signature = Self.signature(of: path)
         if let signature, signature == state.contentSignature, state.lastError == nil {
             logger.debug("persona \(persona.id): \(path) unchanged since last read")
-            return
+            return .success
         }
         let handle = persona.handle
         // Exports are read on a Dispatch thread: a large archive must not block Swift's
@@ -97,58 +152,15 @@ public final class Pipeline: Sendable {
                 })
             }
         }
-        let observation: Observation
         switch result {
-        case .success(let value): observation = value
-        case .failure(let error): throw PipelineError("\(error)")
+        case .failure(let error):
+            return .failure(message: "\(error)", retryAt: nil)
+        case .success(let observation):
+            if let failure = record(observation, persona: persona, state: &state, now: now) { return failure }
+            state.contentSignature = signature
+            logger.info("persona \(persona.id): read \(observation.posts.count) posts from \(path)")
+            return .success
         }
-        try record(observation, persona: persona, state: &state, now: now)
-        state.contentSignature = signature
-        logger.info("persona \(persona.id): read \(observation.posts.count) posts from \(path)")
-    }
-
-    private func fetchDocument(_ reader: any DocumentReader, persona: PersonaConfiguration, source: SourceConfiguration,
-                               state: inout SourceState, now: Date) async throws(PipelineError) {
-        guard let url = source.url else { throw PipelineError("source has no url") }
-        // Validators are sent only after a fully successful read: a 200 whose body failed to
-        // parse must be fetched again, not answered with 304.
-        let conditional = state.lastError == nil
-        let request = FetchRequest(
-            url: url, etag: conditional ? state.etag : nil, lastModified: conditional ? state.lastModified : nil,
-            maximumBytes: source.maximumBytes, totalTimeout: source.timeout,
-            allowFile: source.path != nil, caFile: source.caFile)
-        let response: FetchResponse
-        do {
-            response = try await engine.fetch(request)
-        } catch {
-            throw PipelineError("\(error)")
-        }
-        if response.isNotModified {
-            logger.debug("persona \(persona.id): \(source.location) not modified")
-            return
-        }
-        guard response.isSuccess else {
-            throw PipelineError("\(source.location): HTTP \(response.status)")
-        }
-        let observation: Observation
-        do {
-            observation = try reader.read(response.body, location: source.location, handle: persona.handle)
-        } catch {
-            throw PipelineError("\(error)")
-        }
-        try record(observation, persona: persona, state: &state, now: now)
-        state.etag = response.etag
-        state.lastModified = response.lastModified
-        logger.info("persona \(persona.id): read \(observation.posts.count) posts from \(source.location)")
-    }
-
-    private func record(_ observation: Observation, persona: PersonaConfiguration, state: inout SourceState, now: Date) throws(PipelineError) {
-        do {
-            try store.record(posts: observation.posts, persona: persona.id, sourceKey: state.key, observedAt: now)
-        } catch {
-            throw PipelineError("\(error)")
-        }
-        if let audience = observation.audience { state.audience = audience }
     }
 
     /// Size and modification time of a file, or of every file under a directory.
@@ -167,6 +179,88 @@ public final class Pipeline: Sendable {
         return "\(attributes[.size] ?? 0):\((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
     }
 
+    // MARK: Remote sources
+
+    /// Drives a remote reader's poll through the fetch engine. HTTP statuses are decided here, in
+    /// one place for every network: 304 on a conditional request means "unchanged", 404/410 "gone",
+    /// 429/503 a failure whose retry waits for the server's `Retry-After`.
+    private func poll(_ reader: any RemoteReader, persona: PersonaConfiguration, source: SourceConfiguration,
+                      policy: Policy, state: inout SourceState, now: Date) async -> Attempt {
+        guard let url = source.url else { return .failure(message: "source has no url", retryAt: nil) }
+        var poll = reader.makePoll(PollContext(
+            url: url, handle: persona.handle, windowStart: policy.windowStart, memo: state.memo, maximumPages: policy.maximumPages))
+        // Validators are sent only after a fully successful poll: a 200 whose body failed to parse
+        // must be fetched again, not answered with 304.
+        let useValidators = state.lastError == nil
+        var validators = state.validators
+        var requests = 0
+        var notModified = 0
+        while let request = poll.nextRequest() {
+            requests += 1
+            guard requests <= policy.maximumPages * 3 + 3 else {
+                return .failure(message: "\(source.location): more than \(requests - 1) requests in one poll; stopping", retryAt: nil)
+            }
+            let stored = request.conditional && useValidators ? state.validators[request.url] : nil
+            let response: FetchResponse
+            do {
+                response = try await engine.fetch(FetchRequest(
+                    url: request.url, etag: stored?.etag, lastModified: stored?.lastModified,
+                    maximumBytes: source.maximumBytes, totalTimeout: source.timeout,
+                    allowFile: source.path != nil, caFile: source.caFile))
+            } catch {
+                if error.kind == .deferred, let until = error.retryAt { return .deferred(until: until) }
+                return .failure(message: "\(error)", retryAt: nil)
+            }
+            let shown = FetchEngine.redact(request.url)
+            state.httpStatus = url.hasPrefix("file:") ? nil : response.status
+            if let gate = response.notBefore { state.notBefore = gate }
+            switch response.status {
+            case 304 where request.conditional:
+                notModified += 1
+                poll.notModified(request)
+                continue
+            case 200..<300:
+                break
+            case 404, 410:
+                return .gone(status: response.status, message: "\(shown): HTTP \(response.status): the account or feed is gone")
+            case 429, 503:
+                return .failure(message: "\(shown): HTTP \(response.status): the server asks to slow down", retryAt: response.notBefore)
+            default:
+                return .failure(message: "\(shown): HTTP \(response.status)", retryAt: nil)
+            }
+            do {
+                try poll.receive(SourceResponse(url: request.url, status: response.status, headers: response.headers, body: response.body))
+            } catch {
+                return .failure(message: "\(error)", retryAt: nil)
+            }
+            if request.conditional {
+                validators[request.url] = Validators(etag: response.etag, lastModified: response.lastModified)
+            }
+        }
+        let observation = poll.observation
+        if !observation.posts.isEmpty || observation.audience != nil {
+            if let failure = record(observation, persona: persona, state: &state, now: now) { return failure }
+        }
+        state.validators = validators
+        state.memo = poll.memo
+        if requests == notModified {
+            logger.debug("persona \(persona.id): \(source.location) not modified")
+        } else {
+            logger.info("persona \(persona.id): read \(observation.posts.count) posts from \(source.location) (\(requests) requests)")
+        }
+        return .success
+    }
+
+    private func record(_ observation: Observation, persona: PersonaConfiguration, state: inout SourceState, now: Date) -> Attempt? {
+        do {
+            try store.record(posts: observation.posts, persona: persona.id, sourceKey: state.key, observedAt: now)
+        } catch {
+            return .failure(message: "\(error)", retryAt: nil)
+        }
+        if let audience = observation.audience { state.audience = audience }
+        return nil
+    }
+
     // MARK: Scoring and snapshots
 
     /// Scores one persona from its stored observations and builds its snapshot.
@@ -182,10 +276,12 @@ public final class Pipeline: Sendable {
                     unmeasurable.merge(reader.unmeasurable) { $0 == $1 ? $0 : "\($0); \($1)" }
                 }
                 let state = try store.sourceState(key: Self.key(persona, source))
+                let status = Self.status(of: state, now: now)
                 sections.append(PersonaSnapshot.SourceSection(
-                    kind: source.kind, location: source.location, lastAttempt: state?.lastAttempt,
-                    lastSuccess: state?.lastSuccess, lastError: state?.lastError))
-                if let error = state?.lastError { failures.append(error) }
+                    kind: source.kind, location: source.location, status: status, lastAttempt: state?.lastAttempt,
+                    lastSuccess: state?.lastSuccess, lastError: state?.lastError, httpStatus: state?.httpStatus,
+                    consecutiveFailures: state?.consecutiveFailures ?? 0, nextAttempt: state?.nextAttempt))
+                if let error = state?.lastError, status == .failing || status == .gone { failures.append(error) }
                 if state?.lastSuccess != nil { everSucceeded = true }
             }
             let score = ScoreModelV0.score(.init(
@@ -206,6 +302,14 @@ public final class Pipeline: Sendable {
         } catch {
             throw PipelineError("\(error)")
         }
+    }
+
+    static func status(of state: SourceState?, now: Date) -> PersonaSnapshot.SourceStatus {
+        guard let state, state.lastAttempt != nil || state.notBefore != nil else { return .pending }
+        if state.gone { return .gone }
+        if state.lastError != nil { return .failing }
+        if let notBefore = state.notBefore, notBefore > now { return .deferred }
+        return .ok
     }
 
     private func recordIfChanged(_ score: Score, persona: PersonaID, now: Date) throws(StoreError) {

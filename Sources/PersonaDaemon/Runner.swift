@@ -16,31 +16,33 @@ struct Runner: Sendable {
     var parallelism = 32
 
     struct Report: Sendable {
-        var failures: [Pipeline.SourceOutcome] = []
+        var outcomes: [Pipeline.SourceOutcome] = []
         var entries: [SnapshotIndex.Entry] = []
+        var failures: [Pipeline.SourceOutcome] { outcomes.filter { $0.error != nil } }
     }
 
-    /// Refreshes `jobs`, then rewrites the snapshot of every persona they belong to.
-    func run(_ jobs: [Scheduler.Job], configuration: Configuration, heartbeat: Heartbeat?) async -> Report {
+    /// Refreshes `jobs`, then rewrites the snapshot of every persona they belong to (or of
+    /// every persona in `snapshot`, when given).
+    func run(_ jobs: [Scheduler.Job], configuration: Configuration, heartbeat: Heartbeat?, snapshot: Set<PersonaID>? = nil) async -> Report {
         var report = Report()
         await withTaskGroup(of: Pipeline.SourceOutcome.self) { group in
             var iterator = jobs.makeIterator()
             var running = 0
             while running < parallelism, let job = iterator.next() {
-                group.addTask { await pipeline.refresh(job.persona, job.source) }
+                group.addTask { await pipeline.refresh(job.persona, job.source, configuration: configuration) }
                 running += 1
             }
             for await outcome in group {
                 heartbeat?.beat()
-                if outcome.error != nil { report.failures.append(outcome) }
+                report.outcomes.append(outcome)
                 if let job = iterator.next(), !Task.isCancelled {
-                    group.addTask { await pipeline.refresh(job.persona, job.source) }
+                    group.addTask { await pipeline.refresh(job.persona, job.source, configuration: configuration) }
                 }
             }
         }
         // Abandoned work writes nothing: the snapshots on disk stay as they were.
         guard !Task.isCancelled else { return report }
-        let touched = Set(jobs.map(\.persona.id))
+        let touched = snapshot ?? Set(jobs.map(\.persona.id))
         for persona in configuration.personas where touched.contains(persona.id) {
             do {
                 let snapshot = try pipeline.snapshot(of: persona, configuration: configuration)

@@ -1,41 +1,56 @@
 import Foundation
 import PersonaConfig
+import PersonaStore
 
 /// When each source is next due. Pure bookkeeping: no clock of its own, no I/O.
+///
+/// Important: there is no burst at start-up. A source the store has seen keeps the time it was
+/// planned for before the restart; a local source never seen is due at once; a remote source never
+/// seen is spread at random over the first `jitter × interval`.
 struct Scheduler {
     struct Job: Sendable {
         var persona: PersonaConfiguration
         var source: SourceConfiguration
         var key: String { Pipeline.key(persona, source) }
+        /// Exports and local feeds cost no server anything: they need no spreading.
+        var isLocal: Bool { source.kind == .export || source.path != nil }
     }
 
     private(set) var jobs: [String: Job] = [:]
     private(set) var due: [String: Date] = [:]
-    var defaultInterval: TimeInterval
-    var jitter: Double
 
-    init(configuration: Configuration) {
-        defaultInterval = configuration.interval
-        jitter = configuration.jitter
-        apply(configuration, now: Date.distantPast)
+    init(configuration: Configuration, states: [String: SourceState] = [:], now: Date = Date()) {
+        for job in Self.jobs(of: configuration) {
+            jobs[job.key] = job
+            if let planned = states[job.key]?.nextAttempt {
+                due[job.key] = planned
+            } else {
+                due[job.key] = Self.firstPoll(job, configuration: configuration, now: now)
+            }
+        }
+    }
+
+    static func jobs(of configuration: Configuration) -> [Job] {
+        configuration.personas.flatMap { persona in persona.sources.map { Job(persona: persona, source: $0) } }
+    }
+
+    static func firstPoll(_ job: Job, configuration: Configuration, now: Date) -> Date {
+        guard !job.isLocal else { return now }
+        let spread = (job.source.interval ?? configuration.interval) * configuration.jitter
+        return now.addingTimeInterval(spread > 0 ? Double.random(in: 0...spread) : 0)
     }
 
     /// Takes a new configuration: new or changed sources are due at `now`, unchanged ones keep their time.
     /// Returns the keys of sources that were added or changed.
     @discardableResult
     mutating func apply(_ configuration: Configuration, now: Date) -> Set<String> {
-        defaultInterval = configuration.interval
-        jitter = configuration.jitter
         var newJobs: [String: Job] = [:]
         var changed: Set<String> = []
-        for persona in configuration.personas {
-            for source in persona.sources {
-                let job = Job(persona: persona, source: source)
-                newJobs[job.key] = job
-                if let old = jobs[job.key], old.persona == persona, old.source == source { continue }
-                changed.insert(job.key)
-                due[job.key] = now
-            }
+        for job in Self.jobs(of: configuration) {
+            newJobs[job.key] = job
+            if let old = jobs[job.key], old.persona == job.persona, old.source == job.source { continue }
+            changed.insert(job.key)
+            due[job.key] = now
         }
         for key in due.keys where newJobs[key] == nil { due[key] = nil }
         jobs = newJobs
@@ -47,16 +62,14 @@ struct Scheduler {
         due.filter { $0.value <= now }.keys.sorted().compactMap { jobs[$0] }
     }
 
+    /// Every job, due now (SIGUSR1). Servers' "not before" still holds: the pipeline defers those.
     mutating func makeAllDue(at now: Date) {
         for key in jobs.keys { due[key] = now }
     }
 
-    /// Plans the next poll: the source's interval, spread by ±jitter so that polls do not march in step.
-    mutating func reschedule(_ key: String, after now: Date) {
-        guard let job = jobs[key] else { return }
-        let interval = job.source.interval ?? defaultInterval
-        let spread = jitter > 0 ? Double.random(in: -jitter...jitter) : 0
-        due[key] = now.addingTimeInterval(interval * (1 + spread))
+    mutating func reschedule(_ key: String, at date: Date) {
+        guard jobs[key] != nil else { return }
+        due[key] = date
     }
 
     var nextDue: Date? { due.values.min() }

@@ -28,6 +28,8 @@ public final class FetchEngine: Sendable {
         var pending: [Pending] = []
         var cancelled: Set<UInt64> = []
         var shuttingDown = false
+        /// Per host, the time before which the server said it will refuse requests.
+        var gates: [String: Date] = [:]
     }
 
     private let shared = Mutex(Shared())
@@ -50,13 +52,16 @@ public final class FetchEngine: Sendable {
         thread.start()
     }
 
-    /// Fetches one URL. Throws only when no HTTP response was received (or the task was cancelled).
+    /// Fetches one URL. Throws only when no HTTP response was received, when the host asked for
+    /// no requests until later (`.deferred`, with `retryAt`; nothing is sent), or on cancellation.
     public func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse {
-        let host = URL(string: request.url)?.host?.lowercased() ?? ""
-        let id = shared.withLock { state -> UInt64 in
+        let host = Self.host(of: request.url)
+        let now = Date()
+        let (id, gate) = shared.withLock { state -> (UInt64, Date?) in
             defer { state.nextID += 1 }
-            return state.nextID
+            return (state.nextID, state.gates[host].flatMap { $0 > now ? $0 : nil })
         }
+        if let gate { throw Self.deferred(request.url, until: gate) }
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<FetchResponse, FetchError>, Never>) in
                 let accepted = shared.withLock { state -> Bool in
@@ -75,6 +80,26 @@ public final class FetchEngine: Sendable {
             curl_multi_wakeup(multi)
         }
         return try result.get()
+    }
+
+    /// The time before which `host` must not be asked, if a server set one.
+    public func notBefore(host: String) -> Date? {
+        let now = Date()
+        return shared.withLock { $0.gates[host.lowercased()].flatMap { $0 > now ? $0 : nil } }
+    }
+
+    /// Records a server's "not before" for a host (also used to restore gates kept in the store).
+    public func setNotBefore(_ date: Date, host: String) {
+        shared.withLock { state in
+            let key = host.lowercased()
+            state.gates[key] = max(state.gates[key] ?? date, date)
+        }
+    }
+
+    static func host(of url: String) -> String { URL(string: url)?.host?.lowercased() ?? "" }
+
+    private static func deferred(_ url: String, until: Date) -> FetchError {
+        FetchError(url: url, kind: .deferred, detail: "not sent: the server asked for no requests before \(until.formatted(.iso8601))", retryAt: until)
     }
 
     /// Abandons queued and running transfers (their callers get `.cancelled`) and stops the thread.
@@ -120,6 +145,14 @@ public final class FetchEngine: Sendable {
                     finish(easy, transfer, result: .failure(Self.cancelled(transfer.request.url)))
                 }
             }
+            // A host that has just asked for a pause gets no queued request either.
+            let gates = shared.withLock { $0.gates }
+            let now = Date()
+            queue.removeAll { pending in
+                guard let gate = gates[pending.host], gate > now else { return false }
+                pending.continuation.resume(returning: .failure(Self.deferred(pending.request.url, until: gate)))
+                return true
+            }
             // Attach what the caps allow, in arrival order, skipping hosts that are full.
             var index = 0
             while index < queue.count, active.count < maximumConcurrent {
@@ -142,7 +175,14 @@ public final class FetchEngine: Sendable {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
                       let transfer = active.removeValue(forKey: easy) else { continue }
                 perHost[transfer.host, default: 1] -= 1
-                finish(easy, transfer, result: transfer.result(code: message.pointee.data.result))
+                var result = transfer.result(code: message.pointee.data.result)
+                if case .success(var response) = result,
+                   let gate = Politeness.notBefore(status: response.status, headers: response.headers, now: Date()) {
+                    response.notBefore = gate
+                    setNotBefore(gate, host: transfer.host)
+                    result = .success(response)
+                }
+                finish(easy, transfer, result: result)
             }
             curl_multi_poll(multi, nil, 0, 1000, nil)
         }

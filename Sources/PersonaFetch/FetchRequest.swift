@@ -47,17 +47,21 @@ public struct FetchResponse: Sendable {
     /// Header names lower-cased; of repeated headers the last wins. Only the final response's headers.
     public var headers: [String: String]
     public var effectiveURL: String
+    /// When the server said it will next accept a request to this host (429/503 `Retry-After`,
+    /// or an exhausted rate-limit budget), if it did.
+    public var notBefore: Date?
 
     public var etag: String? { headers["etag"] }
     public var lastModified: String? { headers["last-modified"] }
     public var isNotModified: Bool { status == 304 }
     public var isSuccess: Bool { (200..<300).contains(status) }
 
-    public init(status: Int, body: Data, headers: [String: String], effectiveURL: String) {
+    public init(status: Int, body: Data, headers: [String: String], effectiveURL: String, notBefore: Date? = nil) {
         self.status = status
         self.body = body
         self.headers = headers
         self.effectiveURL = effectiveURL
+        self.notBefore = notBefore
     }
 }
 
@@ -66,16 +70,20 @@ public struct FetchError: Error, Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable {
         case timeout, tooLarge = "too_large", tooManyRedirects = "too_many_redirects"
         case protocolNotAllowed = "protocol_not_allowed", tls, connect, transport, cancelled
+        /// Not sent: the server said it would refuse requests to this host until `retryAt`.
+        case deferred
     }
 
     public var url: String
     public var kind: Kind
     public var detail: String
+    public var retryAt: Date?
 
-    public init(url: String, kind: Kind, detail: String) {
+    public init(url: String, kind: Kind, detail: String, retryAt: Date? = nil) {
         self.url = url
         self.kind = kind
         self.detail = detail
+        self.retryAt = retryAt
     }
 
     public var description: String { "\(FetchEngine.redact(url)): \(detail)" }

@@ -8,24 +8,26 @@ public protocol ExportReader: Sendable {
     func read(_ archive: ExportArchive, handle: String) throws(SourceError) -> Observation
 }
 
-/// A reader of one fetched document (a feed or an API response).
-public protocol DocumentReader: Sendable {
-    static var unmeasurable: [Metric: String] { get }
-    func read(_ data: Data, location: String, handle: String) throws(SourceError) -> Observation
-}
-
 /// The one place where readers are registered: (network, kind) → reader.
 ///
 /// Adding a network means adding its folder and one line here; nothing else changes.
 public enum SourceRegistry {
     public enum Reader: Sendable {
         case export(any ExportReader)
-        case document(any DocumentReader)
+        case remote(any RemoteReader)
 
         public var unmeasurable: [Metric: String] {
             switch self {
             case .export(let reader): type(of: reader).unmeasurable
-            case .document(let reader): type(of: reader).unmeasurable
+            case .remote(let reader): type(of: reader).unmeasurable
+            }
+        }
+
+        /// The URL a remote source uses when its configuration gives none.
+        public func defaultURL(handle: String) -> String? {
+            switch self {
+            case .export: nil
+            case .remote(let reader): type(of: reader).defaultURL(handle: handle)
             }
         }
     }
@@ -33,7 +35,12 @@ public enum SourceRegistry {
     public static func reader(network: Network, kind: SourceKind) -> Reader? {
         switch (network, kind) {
         case (.x, .export): .export(XArchiveReader())
-        case (.blog, .feed): .document(FeedReader())
+        case (.blog, .feed): .remote(FeedReader())
+        case (.youtube, .feed): .remote(YouTubeFeedReader())
+        case (.mastodon, .api): .remote(MastodonAPIReader())
+        case (.mastodon, .export): .export(MastodonExportReader())
+        case (.bluesky, .api): .remote(BlueskyAPIReader())
+        case (.reddit, .api): .remote(RedditAPIReader())
         default: nil
         }
     }

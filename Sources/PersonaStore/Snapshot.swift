@@ -73,29 +73,58 @@ public struct PersonaSnapshot: Codable, Sendable, Hashable {
         }
     }
 
+    /// The state of one source, as of this snapshot.
+    public enum SourceStatus: String, Codable, Sendable, Hashable, CaseIterable {
+        /// Never attempted yet.
+        case pending
+        /// The last attempt succeeded (a 304 is a success).
+        case ok
+        /// The last attempt failed; `last_error` says why, `next_attempt` when it is retried (with backoff).
+        case failing
+        /// The server answered 404 or 410: the account or feed is gone; it is still polled, rarely.
+        case gone
+        /// The server asked for no requests until `next_attempt` (429/503, rate limit); nothing was sent.
+        case deferred
+    }
+
     public struct SourceSection: Codable, Sendable, Hashable {
         public var kind: SourceKind
         /// The export path or URL, credentials removed.
         public var location: String
+        public var status: SourceStatus
         public var lastAttempt: Date?
         public var lastSuccess: Date?
         public var lastError: String?
+        /// The HTTP status of the last response (HTTP sources only).
+        public var httpStatus: Int?
+        public var consecutiveFailures: Int
+        /// When the daemon will poll this source next (`null` outside the daemon, e.g. with `--once`).
+        public var nextAttempt: Date?
 
-        public init(kind: SourceKind, location: String, lastAttempt: Date?, lastSuccess: Date?, lastError: String?) {
+        public init(kind: SourceKind, location: String, status: SourceStatus, lastAttempt: Date?, lastSuccess: Date?,
+                    lastError: String?, httpStatus: Int? = nil, consecutiveFailures: Int = 0, nextAttempt: Date? = nil) {
             self.kind = kind
             self.location = location
+            self.status = status
             self.lastAttempt = lastAttempt
             self.lastSuccess = lastSuccess
             self.lastError = lastError
+            self.httpStatus = httpStatus
+            self.consecutiveFailures = consecutiveFailures
+            self.nextAttempt = nextAttempt
         }
 
         public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(kind, forKey: .kind)
             try container.encode(location, forKey: .location)
+            try container.encode(status, forKey: .status)
             try container.encode(lastAttempt, forKey: .lastAttempt)
             try container.encode(lastSuccess, forKey: .lastSuccess)
             try container.encode(lastError, forKey: .lastError)
+            try container.encode(httpStatus, forKey: .httpStatus)
+            try container.encode(consecutiveFailures, forKey: .consecutiveFailures)
+            try container.encode(nextAttempt, forKey: .nextAttempt)
         }
     }
 }

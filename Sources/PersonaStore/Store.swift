@@ -10,8 +10,10 @@ public struct SourceState: Sendable, Hashable {
     public var kind: SourceKind
     /// The export path or feed URL, with credentials removed.
     public var location: String
-    public var etag: String?
-    public var lastModified: String?
+    /// Per URL, the validators of its last good response, sent back for a conditional GET.
+    public var validators: [String: Validators]
+    /// Values a reader keeps between polls (e.g. an account id).
+    public var memo: [String: String]
     /// For exports: size, mtime and content hash of what was last read, so an unchanged export is not re-read.
     public var contentSignature: String?
     public var lastAttempt: Date?
@@ -19,13 +21,35 @@ public struct SourceState: Sendable, Hashable {
     public var lastError: String?
     public var consecutiveFailures: Int
     public var audience: Int?
+    /// When the daemon plans to poll this source next.
+    public var nextAttempt: Date?
+    /// The server's own "not before" (429/503 `Retry-After`, an exhausted rate limit).
+    public var notBefore: Date?
+    /// The HTTP status of the last response, if the source is fetched over HTTP.
+    public var httpStatus: Int?
+    /// The server answered 404 or 410: the account or feed is gone (polled rarely, in case it returns).
+    public var gone: Bool
 
     public init(key: String, personaID: PersonaID, kind: SourceKind, location: String) {
         self.key = key
         self.personaID = personaID
         self.kind = kind
         self.location = location
+        self.validators = [:]
+        self.memo = [:]
         self.consecutiveFailures = 0
+        self.gone = false
+    }
+}
+
+/// An HTTP response's validators.
+public struct Validators: Sendable, Hashable, Codable {
+    public var etag: String?
+    public var lastModified: String?
+
+    public init(etag: String?, lastModified: String?) {
+        self.etag = etag
+        self.lastModified = lastModified
     }
 }
 
@@ -102,6 +126,18 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2: politeness and paging state") { db in
+            try db.execute(sql: """
+                ALTER TABLE source_state DROP COLUMN etag;
+                ALTER TABLE source_state DROP COLUMN last_modified;
+                ALTER TABLE source_state ADD COLUMN validators TEXT NOT NULL DEFAULT '{}';
+                ALTER TABLE source_state ADD COLUMN memo TEXT NOT NULL DEFAULT '{}';
+                ALTER TABLE source_state ADD COLUMN next_attempt REAL;
+                ALTER TABLE source_state ADD COLUMN not_before REAL;
+                ALTER TABLE source_state ADD COLUMN http_status INTEGER;
+                ALTER TABLE source_state ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 
@@ -165,8 +201,13 @@ public final class Store: Sendable {
                 try Row.fetchOne(db, sql: "SELECT * FROM source_state WHERE source_key = ?", arguments: [key]).flatMap { row in
                     guard let persona = PersonaID(rawValue: row["persona_id"]), let kind = SourceKind(rawValue: row["kind"]) else { return nil }
                     var state = SourceState(key: key, personaID: persona, kind: kind, location: row["location"])
-                    state.etag = row["etag"]
-                    state.lastModified = row["last_modified"]
+                    let decoder = JSONDecoder()
+                    state.validators = (try? decoder.decode([String: Validators].self, from: Data((row["validators"] as String).utf8))) ?? [:]
+                    state.memo = (try? decoder.decode([String: String].self, from: Data((row["memo"] as String).utf8))) ?? [:]
+                    state.nextAttempt = (row["next_attempt"] as Double?).map(Date.init(timeIntervalSince1970:))
+                    state.notBefore = (row["not_before"] as Double?).map(Date.init(timeIntervalSince1970:))
+                    state.httpStatus = row["http_status"]
+                    state.gone = row["gone"]
                     state.contentSignature = row["content_signature"]
                     state.lastAttempt = (row["last_attempt"] as Double?).map(Date.init(timeIntervalSince1970:))
                     state.lastSuccess = (row["last_success"] as Double?).map(Date.init(timeIntervalSince1970:))
@@ -181,18 +222,37 @@ public final class Store: Sendable {
         }
     }
 
+    /// Every stored source state, keyed by source key.
+    public func sourceStates() throws(StoreError) -> [String: SourceState] {
+        let keys: [String]
+        do {
+            keys = try pool.read { db in try String.fetchAll(db, sql: "SELECT source_key FROM source_state") }
+        } catch {
+            throw StoreError(path: path, operation: "list source states", detail: "\(error)")
+        }
+        var states: [String: SourceState] = [:]
+        for key in keys { states[key] = try sourceState(key: key) }
+        return states
+    }
+
     public func save(_ state: SourceState) throws(StoreError) {
         do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            let validators = String(decoding: try encoder.encode(state.validators), as: UTF8.self)
+            let memo = String(decoding: try encoder.encode(state.memo), as: UTF8.self)
             try pool.write { db in
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO source_state
-                        (source_key, persona_id, kind, location, etag, last_modified, content_signature,
-                         last_attempt, last_success, last_error, consecutive_failures, audience)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        (source_key, persona_id, kind, location, validators, memo, content_signature,
+                         last_attempt, last_success, last_error, consecutive_failures, audience,
+                         next_attempt, not_before, http_status, gone)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [
-                        state.key, state.personaID.rawValue, state.kind.rawValue, state.location, state.etag,
-                        state.lastModified, state.contentSignature, state.lastAttempt?.timeIntervalSince1970,
+                        state.key, state.personaID.rawValue, state.kind.rawValue, state.location, validators, memo,
+                        state.contentSignature, state.lastAttempt?.timeIntervalSince1970,
                         state.lastSuccess?.timeIntervalSince1970, state.lastError, state.consecutiveFailures, state.audience,
+                        state.nextAttempt?.timeIntervalSince1970, state.notBefore?.timeIntervalSince1970, state.httpStatus, state.gone,
                     ])
             }
         } catch {

@@ -37,7 +37,12 @@ import TestSupport
         do {
             let store = try Store(path: path)
             var state = SourceState(key: "ana-x|feed|https://a.example/f", personaID: persona, kind: .feed, location: "https://a.example/f")
-            state.etag = "\"v1\""
+            state.validators = ["https://a.example/f": Validators(etag: "\"v1\"", lastModified: nil)]
+            state.memo = ["account_id": "109"]
+            state.nextAttempt = Date(timeIntervalSince1970: 1_700_000_500)
+            state.notBefore = Date(timeIntervalSince1970: 1_700_000_400)
+            state.httpStatus = 503
+            state.gone = true
             state.lastError = "boom"
             state.consecutiveFailures = 2
             state.lastSuccess = Date(timeIntervalSince1970: 1_700_000_000)
@@ -48,7 +53,10 @@ import TestSupport
         }
         let reopened = try Store(path: path)
         let state = try #require(try reopened.sourceState(key: "ana-x|feed|https://a.example/f"))
-        #expect(state.etag == "\"v1\"" && state.lastError == "boom" && state.consecutiveFailures == 2)
+        #expect(state.validators["https://a.example/f"]?.etag == "\"v1\"" && state.lastError == "boom" && state.consecutiveFailures == 2)
+        #expect(state.memo == ["account_id": "109"] && state.httpStatus == 503 && state.gone)
+        #expect(state.nextAttempt == Date(timeIntervalSince1970: 1_700_000_500) && state.notBefore == Date(timeIntervalSince1970: 1_700_000_400))
+        #expect(try reopened.sourceStates().keys.sorted() == ["ana-x|feed|https://a.example/f"])
         #expect(state.lastSuccess == Date(timeIntervalSince1970: 1_700_000_000))
         #expect(try reopened.scoreHistory(persona: persona).map(\.score.value) == [42])
         #expect(try reopened.sourceState(key: "missing") == nil)
@@ -76,7 +84,7 @@ import TestSupport
         return PersonaSnapshot(
             generatedAt: Date(timeIntervalSince1970: 1_780_000_000), persona: .init(id: "ana-x", network: .x, handle: "ana"),
             score: .init(score: score, status: status, statusReason: nil),
-            sources: [.init(kind: .export, location: "/srv/x.zip", lastAttempt: nil, lastSuccess: nil, lastError: nil)],
+            sources: [.init(kind: .export, location: "/srv/x.zip", status: .pending, lastAttempt: nil, lastSuccess: nil, lastError: nil)],
             topics: score.topics)
     }
 

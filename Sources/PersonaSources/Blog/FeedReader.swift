@@ -66,6 +66,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     static let slash = "http://purl.org/rss/1.0/modules/slash/"
     static let thread = "http://purl.org/syndication/thread/1.0"
     static let dublinCore = "http://purl.org/dc/elements/1.1/"
+    static let media = "http://search.yahoo.com/mrss/"
 
     private struct Item {
         var id: String?
@@ -76,6 +77,8 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         var updated: Date?
         var tags: [String] = []
         var replies: Int?
+        /// Media RSS `media:starRating@count` (YouTube's likes).
+        var likes: Int?
     }
 
     private var root: String?
@@ -104,7 +107,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
             return Post(
                 id: id, createdAt: date, kind: .original,
                 text: item.title.isEmpty ? item.body : item.title, url: item.link, tags: item.tags,
-                counts: EngagementCounts(replies: item.replies))
+                counts: EngagementCounts(replies: item.replies, likes: item.likes))
         }
     }
 
@@ -139,6 +142,8 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
                 let previous = item?.replies ?? 0
                 item?.replies = max(previous, count)
             }
+        } else if name == "starRating", namespaceURI == Self.media, let count = attributes["count"].flatMap({ Int($0) }) {
+            item?.likes = count
         } else if name == "category", let term = attributes["term"], !term.isEmpty {
             item?.tags.append(term.lowercased())
         } else if name == "item" || name == "entry" {

@@ -40,6 +40,16 @@ public enum DateParsing {
         return epoch(year: year, month: month, day: day, hour: h, minute: m, second: s)?.addingTimeInterval(-offset)
     }
 
+    /// An HTTP date (RFC 9110): IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, the obsolete RFC 850
+    /// form `Sunday, 06-Nov-94 08:49:37 GMT`, or asctime `Sun Nov  6 08:49:37 1994`.
+    public static func httpDate(_ text: String) -> Date? {
+        if let date = rfc822(text.replacingOccurrences(of: "-", with: " ")) { return date }
+        let parts = text.split(separator: " ")
+        guard parts.count == 5, let month = monthIndex(parts[1]), let day = Int(parts[2]), let year = Int(parts[4]),
+              let (h, m, s) = clock(parts[3]) else { return nil }
+        return epoch(year: year, month: month, day: day, hour: h, minute: m, second: s)
+    }
+
     /// RFC 3339 / ISO 8601: `2026-03-06T13:02:05Z`, `…05.123Z`, `…05+01:00`, or a bare date.
     public static func iso8601(_ text: String) -> Date? {
         let bytes = Array(text.utf8)

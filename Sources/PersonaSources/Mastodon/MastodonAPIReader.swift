@@ -1,0 +1,116 @@
+import Foundation
+import PersonaModel
+
+/// Reads a Mastodon account through the public REST API (no authentication).
+///
+/// `accounts/lookup?acct=` finds the account id once (kept in the memo), then
+/// `accounts/:id/statuses?limit=40&exclude_reblogs=true` is paged with the `Link` header until the
+/// window is covered or the page cap is reached. Only the first page is fetched conditionally.
+///
+/// Post ids are the statuses' ActivityPub `uri`, the same ids a Mastodon export uses, so that an
+/// export and the API for one persona describe the same posts.
+public struct MastodonAPIReader: RemoteReader {
+    public static let unmeasurable: [Metric: String] = [:]
+
+    public init() {}
+
+    /// `name@instance` names its instance; a bare `name` needs a configured `url`.
+    public static func defaultURL(handle: String) -> String? {
+        let parts = handle.trimmingCharacters(in: CharacterSet(charactersIn: "@")).split(separator: "@")
+        return parts.count == 2 ? "https://\(parts[1])" : nil
+    }
+
+    public func makePoll(_ context: PollContext) -> any SourcePoll { Poll(context: context) }
+
+    struct Account: Decodable {
+        var id: String
+        var followers_count: Int?
+    }
+
+    struct Status: Decodable {
+        var id: String
+        var uri: String?
+        var url: String?
+        var created_at: String
+        var in_reply_to_id: String?
+        var in_reply_to_account_id: String?
+        var replies_count: Int?
+        var reblogs_count: Int?
+        var favourites_count: Int?
+        var quotes_count: Int?
+        var reblog: Presence?
+        var content: String?
+        var tags: [Tag]?
+        var account: Account?
+        struct Tag: Decodable { var name: String }
+    }
+
+    struct Poll: SourcePoll {
+        let context: PollContext
+        let base: String
+        var memo: [String: String]
+        var observation = Observation(posts: [], unmeasurable: MastodonAPIReader.unmeasurable)
+        var next: SourceRequest?
+        var pages = 0
+
+        init(context: PollContext) {
+            self.context = context
+            base = JSONReading.trimmed(context.url)
+            memo = context.memo
+            if let id = memo["account_id"] {
+                next = statuses(id)
+            } else {
+                let acct = context.handle.trimmingCharacters(in: CharacterSet(charactersIn: "@"))
+                next = SourceRequest(url: "\(base)/api/v1/accounts/lookup?acct=\(JSONReading.query(acct))", conditional: false)
+            }
+        }
+
+        func statuses(_ id: String) -> SourceRequest {
+            SourceRequest(url: "\(base)/api/v1/accounts/\(JSONReading.query(id))/statuses?limit=40&exclude_reblogs=true", conditional: true)
+        }
+
+        mutating func nextRequest() -> SourceRequest? { next }
+
+        mutating func notModified(_ request: SourceRequest) { next = nil }
+
+        mutating func receive(_ response: SourceResponse) throws(SourceError) {
+            if response.url.contains("/accounts/lookup") {
+                let account = try JSONReading.decode(Account.self, from: response.body, location: response.url)
+                memo["account_id"] = account.id
+                observation.audience = account.followers_count
+                next = statuses(account.id)
+                return
+            }
+            pages += 1
+            let statuses = try JSONReading.decode([Status].self, from: response.body, location: response.url)
+            let own = memo["account_id"]
+            var oldest: Date?
+            for (index, status) in statuses.enumerated() {
+                guard let created = DateParsing.iso8601(status.created_at) else {
+                    throw SourceError(location: response.url, record: index + 1, field: "created_at", detail: "not an ISO 8601 time")
+                }
+                oldest = min(oldest ?? created, created)
+                if status.reblog != nil {
+                    observation.skippedReposts += 1
+                    continue
+                }
+                if observation.audience == nil { observation.audience = status.account?.followers_count }
+                let kind: PostKind = status.in_reply_to_id == nil ? .original
+                    : (status.in_reply_to_account_id == own ? .selfReply : .reply)
+                let reposts = status.reblogs_count.map { $0 + (status.quotes_count ?? 0) }
+                observation.posts.append(Post(
+                    id: status.uri ?? status.id, createdAt: created, kind: kind,
+                    text: TextDecoding.stripTags(status.content ?? ""), url: status.url ?? status.uri,
+                    tags: (status.tags ?? []).map { $0.name.lowercased() },
+                    counts: EngagementCounts(replies: status.replies_count, reposts: reposts, likes: status.favourites_count)))
+            }
+            // Page on while the window reaches further back than this page, within the cap.
+            if let link = JSONReading.nextLink(response.headers["link"]), !statuses.isEmpty, pages < context.maximumPages,
+               let oldest, oldest >= context.windowStart {
+                next = SourceRequest(url: link, conditional: false)
+            } else {
+                next = nil
+            }
+        }
+    }
+}
