@@ -81,6 +81,13 @@ let package = Package(
         .testTarget(name: "PersonaStoreTests", dependencies: ["PersonaStore", "PersonaModel", "TestSupport"]),
         .testTarget(name: "PersonaConfigTests", dependencies: ["PersonaConfig"]),
         .testTarget(
+            name: "PersonaDaemonTests",
+            dependencies: [
+                "PersonaDaemon", "PersonaConfig", "PersonaStore", "PersonaModel", "PersonaFetch", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "IntegrationTests",
             dependencies: ["personad", "personactl", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]
         ),

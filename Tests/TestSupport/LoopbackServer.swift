@@ -10,7 +10,16 @@ public final class LoopbackServer: Sendable {
 
     /// Starts a server whose routes `configure` adds.
     public static func start(_ configure: @Sendable (HTTPServer) async -> Void) async throws -> LoopbackServer {
-        let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 30, logger: .disabled)
+        try await start(root: nil, configure)
+    }
+
+    /// Starts a server that answers every request with `handler`.
+    public static func start(handler: @Sendable @escaping (HTTPRequest) async throws -> HTTPResponse) async throws -> LoopbackServer {
+        try await start(root: ClosureHTTPHandler(handler)) { _ in }
+    }
+
+    private static func start(root: (any HTTPHandler)?, _ configure: @Sendable (HTTPServer) async -> Void) async throws -> LoopbackServer {
+        let server = HTTPServer(address: try sockaddr_in.inet(ip4: "127.0.0.1", port: 0), timeout: 30, logger: .disabled, handler: root)
         await configure(server)
         let task = Task { try await server.run() }
         try await server.waitUntilListening(timeout: 10)

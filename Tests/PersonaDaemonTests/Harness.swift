@@ -1,0 +1,71 @@
+import Foundation
+import Logging
+import PersonaConfig
+import PersonaFetch
+import PersonaModel
+import PersonaStore
+import TestSupport
+@testable import PersonaDaemon
+
+/// The real pipeline (real store file, real libcurl engine) against a fixture server.
+final class Harness {
+    let directory: TemporaryDirectory
+    let server: FixtureServer
+    let configuration: Configuration
+    let store: Store
+    let engine: FetchEngine
+    let pipeline: Pipeline
+
+    /// `personas` is the TOML of the `[[persona]]` tables; `BASE` in it becomes the server's URL.
+    init(server: FixtureServer, personas: String, window: String = "3650d") throws {
+        self.server = server
+        directory = try TemporaryDirectory("pipeline")
+        let text = """
+            [daemon]
+            state_directory = "\(directory.path)/state"
+            interval = "10m"
+            jitter = 0.1
+            [scoring]
+            window = "\(window)"
+
+            """ + personas.replacingOccurrences(of: "BASE", with: server.base)
+        configuration = try ConfigLoader.parse(text, file: directory.file("personad.toml"))
+        try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true)
+        store = try Store(path: configuration.databasePath)
+        engine = FetchEngine(maximumConcurrent: 8, maximumPerHost: 4, userAgent: "personad-test")
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        pipeline = Pipeline(store: store, engine: engine, logger: logger)
+    }
+
+    deinit {
+        engine.shutdown()
+        directory.remove()
+    }
+
+    var persona: PersonaConfiguration { configuration.personas[0] }
+
+    @discardableResult
+    func refresh(_ index: Int = 0, persona personaIndex: Int = 0, now: Date = Date()) async -> Pipeline.SourceOutcome {
+        let persona = configuration.personas[personaIndex]
+        return await pipeline.refresh(persona, persona.sources[index], configuration: configuration, now: now)
+    }
+
+    func state(_ index: Int = 0, persona personaIndex: Int = 0) throws -> SourceState? {
+        let persona = configuration.personas[personaIndex]
+        return try store.sourceState(key: Pipeline.key(persona, persona.sources[index]))
+    }
+
+    func posts(persona personaIndex: Int = 0) throws -> [String: Post] {
+        Dictionary(uniqueKeysWithValues: try store.posts(persona: configuration.personas[personaIndex].id).map { ($0.id, $0) })
+    }
+
+    func snapshot(persona personaIndex: Int = 0) throws -> PersonaSnapshot {
+        try pipeline.snapshot(of: configuration.personas[personaIndex], configuration: configuration)
+    }
+}
+
+/// ISO 8601 for a time `days` before now (fixtures must fall inside the scoring window).
+func daysAgo(_ days: Double) -> String {
+    Date().addingTimeInterval(-days * 86400).formatted(.iso8601)
+}

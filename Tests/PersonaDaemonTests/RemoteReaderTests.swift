@@ -1,0 +1,303 @@
+import Foundation
+import PersonaModel
+import PersonaStore
+import Testing
+import TestSupport
+@testable import PersonaDaemon
+
+/// Each remote reader through the real pipeline and libcurl, against a loopback server shaped like
+/// the platform: paging, counts, reposts excluded, replies as conversation, 304 reuse, gzip.
+@Suite(.serialized) struct RemoteReaderTests {
+    // MARK: Mastodon
+
+    static func status(_ id: String, days: Double, replyTo: String? = nil, replyAccount: String? = nil, replies: Int = 0,
+                       reblogs: Int = 0, favourites: Int = 0, quotes: Int? = nil, reblog: Bool = false, tags: [String] = []) -> String {
+        let quote = quotes.map { #", "quotes_count": \#($0)"# } ?? ""
+        let reblogValue = reblog ? #"{"id": "9\#(id)", "uri": "https://other.example/users/x/statuses/9\#(id)"}"# : "null"
+        let tagList = tags.map { #"{"name": "\#($0)", "url": "https://social.example/tags/\#($0)"}"# }.joined(separator: ", ")
+        return """
+            {"id": "\(id)", "uri": "https://social.example/users/ana/statuses/\(id)", "url": "https://social.example/@ana/\(id)",
+             "created_at": "\(daysAgo(days))", "in_reply_to_id": \(replyTo.map { "\"\($0)\"" } ?? "null"),
+             "in_reply_to_account_id": \(replyAccount.map { "\"\($0)\"" } ?? "null"), "sensitive": false, "spoiler_text": "",
+             "visibility": "public", "language": "en", "replies_count": \(replies), "reblogs_count": \(reblogs),
+             "favourites_count": \(favourites)\(quote), "content": "<p>post \(id) &amp; more</p>", "reblog": \(reblogValue),
+             "account": {"id": "109", "username": "ana", "acct": "ana", "followers_count": 321},
+             "media_attachments": [], "mentions": [], "tags": [\(tagList)], "emojis": []}
+            """
+    }
+
+    @Test func mastodonPagesCountsBoostsRepliesThen304() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "username": "ana", "acct": "ana", "followers_count": 321, "statuses_count": 7}"#)
+        let first = "/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true"
+        let second = first + "&max_id=104"
+        server.set(first, headers: ["Link": "<\(server.url(second))>; rel=\"next\", <\(server.url(first + "&min_id=107"))>; rel=\"prev\""], json: "[" + [
+            Self.status("107", days: 1, replies: 5, reblogs: 2, favourites: 9, quotes: 1, tags: ["Swift"]),
+            Self.status("106", days: 2, replyTo: "55", replyAccount: "77", replies: 1, favourites: 2),
+            Self.status("105", days: 3, replyTo: "107", replyAccount: "109"),
+            Self.status("104", days: 4, reblog: true),
+        ].joined(separator: ",") + "]")
+        server.set(second, headers: ["Link": "<\(server.url(first + "&max_id=90"))>; rel=\"next\""], json: "[" + [
+            Self.status("103", days: 20, replies: 3, reblogs: 1, favourites: 4),
+            Self.status("90", days: 5000, replies: 100),
+        ].joined(separator: ",") + "]")
+        let harness = try Harness(server: server, personas: """
+            [[persona]]
+            id = "ana-mastodon"
+            network = "mastodon"
+            handle = "ana"
+              [[persona.source]]
+              kind = "api"
+              url = "BASE"
+            """)
+        let outcome = await harness.refresh()
+        #expect(outcome.error == nil, "\(outcome.error ?? "")")
+        let posts = try harness.posts()
+        #expect(posts.count == 5) // 4 own on page 1 minus the boost, 2 on page 2
+        let original = try #require(posts["https://social.example/users/ana/statuses/107"])
+        #expect(original.kind == .original)
+        #expect(original.counts == EngagementCounts(replies: 5, reposts: 3, likes: 9)) // quotes count as amplification
+        #expect(original.tags == ["swift"])
+        #expect(original.text == "post 107 & more")
+        #expect(posts["https://social.example/users/ana/statuses/106"]?.kind == .reply)
+        #expect(posts["https://social.example/users/ana/statuses/105"]?.kind == .selfReply)
+        #expect(posts["https://social.example/users/ana/statuses/104"] == nil)
+        // Paging stopped at the page that reached past the window: no third request.
+        #expect(server.requests("/api/v1/accounts/109/statuses").count == 2)
+        #expect(server.requests.allSatisfy { $0.gzipped || $0.status != 200 || $0.acceptEncoding == nil })
+        #expect(server.requests.contains { $0.gzipped })
+        #expect(server.requests.first?.userAgent?.hasPrefix("personad") == true)
+        let state = try #require(try harness.state())
+        #expect(state.memo["account_id"] == "109")
+        #expect(state.audience == 321)
+
+        // Second poll: the account id is cached, the first page is conditional and answered 304.
+        let before = server.requests.count
+        let again = await harness.refresh()
+        #expect(again.error == nil)
+        let newRequests = Array(server.requests.dropFirst(before))
+        #expect(newRequests.map(\.target) == [FixtureServer.normalize(first)])
+        #expect(newRequests.first?.status == 304 && newRequests.first?.ifNoneMatch != nil)
+        #expect(try harness.posts().count == 5)
+        let snapshot = try harness.snapshot()
+        #expect(snapshot.sources.first?.status == .ok)
+        #expect(snapshot.sources.first?.httpStatus == 304)
+    }
+
+    // MARK: Bluesky
+
+    static func feedItem(_ rkey: String, did: String = "did:plc:ana", days: Double, reply: String? = nil, repost: Bool = false,
+                         counts: (Int?, Int?, Int?, Int?) = (nil, nil, nil, nil), tag: String? = nil) -> String {
+        let replyJSON = reply.map { #", "reply": {"root": {"uri": "\#($0)", "cid": "c"}, "parent": {"uri": "\#($0)", "cid": "c"}}"# } ?? ""
+        let reason = repost ? #", "reason": {"$type": "app.bsky.feed.defs#reasonRepost", "by": {"did": "did:plc:ana", "handle": "ana.bsky.social"}, "indexedAt": "\#(daysAgo(days))"}"# : ""
+        var fields: [String] = []
+        if let replies = counts.0 { fields.append(#""replyCount": \#(replies)"#) }
+        if let reposts = counts.1 { fields.append(#""repostCount": \#(reposts)"#) }
+        if let likes = counts.2 { fields.append(#""likeCount": \#(likes)"#) }
+        if let quotes = counts.3 { fields.append(#""quoteCount": \#(quotes)"#) }
+        let countJSON = fields.isEmpty ? "" : ", " + fields.joined(separator: ", ")
+        let facets = tag.map { #", "facets": [{"index": {"byteStart": 0, "byteEnd": 5}, "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "\#($0)"}]}]"# } ?? ""
+        return """
+            {"post": {"uri": "at://\(did)/app.bsky.feed.post/\(rkey)", "cid": "bafy\(rkey)",
+              "author": {"did": "\(did)", "handle": "\(did == "did:plc:ana" ? "ana.bsky.social" : "other.bsky.social")"},
+              "record": {"$type": "app.bsky.feed.post", "text": "post \(rkey)", "createdAt": "\(daysAgo(days))"\(replyJSON)\(facets)},
+              "indexedAt": "\(daysAgo(days))"\(countJSON)}\(reason)}
+            """
+    }
+
+    @Test func blueskyCursorPagingRepostsExcludedCountsDefaultToZeroThen304() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/xrpc/app.bsky.actor.getProfile?actor=ana.bsky.social",
+                   json: #"{"did": "did:plc:ana", "handle": "ana.bsky.social", "followersCount": 88, "followsCount": 10, "postsCount": 5}"#)
+        let feed = "/xrpc/app.bsky.feed.getAuthorFeed?actor=did:plc:ana&limit=100&filter=posts_with_replies"
+        server.set(feed, json: #"{"cursor": "c1", "feed": ["# + [
+            Self.feedItem("a1", days: 1, counts: (4, 2, 10, 1), tag: "swift"),
+            Self.feedItem("x9", did: "did:plc:other", days: 1, repost: true, counts: (50, 50, 50, 50)),
+            Self.feedItem("a2", days: 2, reply: "at://did:plc:other/app.bsky.feed.post/zz", counts: (1, nil, 3, nil)),
+        ].joined(separator: ",") + "]}")
+        server.set(feed + "&cursor=c1", json: #"{"feed": ["# + [
+            Self.feedItem("a3", days: 3, reply: "at://did:plc:ana/app.bsky.feed.post/a1"),
+        ].joined(separator: ",") + "]}")
+        let harness = try Harness(server: server, personas: """
+            [[persona]]
+            id = "ana-bsky"
+            network = "bluesky"
+            handle = "ana.bsky.social"
+              [[persona.source]]
+              kind = "api"
+              url = "BASE"
+            """)
+        let outcome = await harness.refresh()
+        #expect(outcome.error == nil, "\(outcome.error ?? "")")
+        let posts = try harness.posts()
+        #expect(posts.count == 3)
+        let first = try #require(posts["at://did:plc:ana/app.bsky.feed.post/a1"])
+        #expect(first.counts == EngagementCounts(replies: 4, reposts: 3, likes: 10))
+        #expect(first.tags == ["swift"])
+        #expect(first.url == "https://bsky.app/profile/ana.bsky.social/post/a1")
+        let reply = try #require(posts["at://did:plc:ana/app.bsky.feed.post/a2"])
+        #expect(reply.kind == .reply)
+        #expect(reply.counts == EngagementCounts(replies: 1, reposts: 0, likes: 3))
+        #expect(posts["at://did:plc:ana/app.bsky.feed.post/a3"]?.kind == .selfReply)
+        #expect(posts["at://did:plc:ana/app.bsky.feed.post/a3"]?.counts == EngagementCounts(replies: 0, reposts: 0, likes: 0))
+        #expect(try harness.state()?.audience == 88)
+
+        let before = server.requests.count
+        #expect(await harness.refresh().error == nil)
+        let again = Array(server.requests.dropFirst(before))
+        #expect(again.count == 2) // the profile (for the follower count), then the first feed page: 304
+        #expect(again.last?.status == 304)
+    }
+
+    // MARK: Reddit
+
+    @Test func redditListingsPagedWithAfterThen304() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        let now = Date().timeIntervalSince1970
+        func t3(_ id: String, _ days: Double, score: Int, comments: Int, crossposts: Int) -> String {
+            #"{"kind": "t3", "data": {"id": "\#(id)", "name": "t3_\#(id)", "created": 1, "created_utc": \#(now - days * 86400), "title": "title \#(id)", "selftext": "", "subreddit": "Swift", "permalink": "/r/swift/comments/\#(id)/x/", "score": \#(score), "num_comments": \#(comments), "num_crossposts": \#(crossposts), "author": "ana"}}"#
+        }
+        func t1(_ id: String, _ days: Double, score: Int, parent: String, linkAuthor: String) -> String {
+            #"{"kind": "t1", "data": {"id": "\#(id)", "name": "t1_\#(id)", "created_utc": \#(now - days * 86400), "body": "comment \#(id)", "subreddit": "linux", "permalink": "/r/linux/comments/p/x/\#(id)/", "score": \#(score), "parent_id": "\#(parent)", "link_author": "\#(linkAuthor)", "author": "ana"}}"#
+        }
+        let submitted = "/user/ana/submitted.json?limit=100&raw_json=1"
+        let comments = "/user/ana/comments.json?limit=100&raw_json=1"
+        server.set(submitted, json: #"{"kind": "Listing", "data": {"after": "t3_p2", "dist": 1, "children": [\#(t3("p1", 1, score: 40, comments: 6, crossposts: 1))]}}"#)
+        server.set(submitted + "&after=t3_p2", json: #"{"kind": "Listing", "data": {"after": null, "children": [\#(t3("p2", 3, score: 12, comments: 2, crossposts: 0))]}}"#)
+        server.set(comments, json: #"{"kind": "Listing", "data": {"after": null, "children": [\#(t1("c1", 1, score: 5, parent: "t1_zz", linkAuthor: "bob")), \#(t1("c2", 2, score: 1, parent: "t3_p1", linkAuthor: "ana"))]}}"#)
+        let harness = try Harness(server: server, personas: """
+            [[persona]]
+            id = "ana-reddit"
+            network = "reddit"
+            handle = "ana"
+              [[persona.source]]
+              kind = "api"
+              url = "BASE"
+            """)
+        let outcome = await harness.refresh()
+        #expect(outcome.error == nil, "\(outcome.error ?? "")")
+        let posts = try harness.posts()
+        #expect(posts.keys.sorted() == ["t1_c1", "t1_c2", "t3_p1", "t3_p2"])
+        #expect(posts["t3_p1"]?.counts == EngagementCounts(replies: 6, reposts: 1, likes: 40))
+        #expect(posts["t3_p1"]?.tags == ["swift"])
+        #expect(posts["t3_p1"]?.url == "https://www.reddit.com/r/swift/comments/p1/x/")
+        #expect(posts["t1_c1"]?.kind == .reply)
+        #expect(posts["t1_c1"]?.counts == EngagementCounts(replies: nil, reposts: nil, likes: 5))
+        #expect(posts["t1_c2"]?.kind == .selfReply)
+
+        let before = server.requests.count
+        #expect(await harness.refresh().error == nil)
+        let again = Array(server.requests.dropFirst(before))
+        #expect(again.map(\.status) == [304, 304])
+    }
+
+    // MARK: YouTube
+
+    @Test func youtubeChannelFeedLikesFromStarRatingThen304() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        func entry(_ id: String, _ days: Double, likes: Int, views: Int) -> String {
+            """
+            <entry>
+              <id>yt:video:\(id)</id><yt:videoId>\(id)</yt:videoId><yt:channelId>UCabcdefghijklmnopqrstuv</yt:channelId>
+              <title>Video \(id)</title><link rel="alternate" href="https://www.youtube.com/watch?v=\(id)"/>
+              <author><name>Ana</name><uri>https://www.youtube.com/channel/UCabcdefghijklmnopqrstuv</uri></author>
+              <published>\(daysAgo(days))</published><updated>\(daysAgo(days / 2))</updated>
+              <media:group>
+                <media:title>Video \(id)</media:title>
+                <media:content url="https://www.youtube.com/v/\(id)?version=3" type="application/x-shockwave-flash" width="640" height="390"/>
+                <media:thumbnail url="https://i1.ytimg.com/vi/\(id)/hqdefault.jpg" width="480" height="360"/>
+                <media:description>About \(id)</media:description>
+                <media:community>
+                  <media:starRating count="\(likes)" average="5.00" min="1" max="5"/>
+                  <media:statistics views="\(views)"/>
+                </media:community>
+              </media:group>
+            </entry>
+            """
+        }
+        let path = "/feeds/videos.xml?channel_id=UCabcdefghijklmnopqrstuv"
+        server.set(path, xml: """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">
+             <link rel="self" href="http://www.youtube.com/feeds/videos.xml?channel_id=UCabcdefghijklmnopqrstuv"/>
+             <id>yt:channel:abcdefghijklmnopqrstuv</id><yt:channelId>abcdefghijklmnopqrstuv</yt:channelId><title>Ana</title>
+             \(entry("v1", 1, likes: 120, views: 4000))
+             \(entry("v2", 9, likes: 7, views: 300))
+            </feed>
+            """)
+        let harness = try Harness(server: server, personas: """
+            [[persona]]
+            id = "ana-yt"
+            network = "youtube"
+            handle = "UCabcdefghijklmnopqrstuv"
+              [[persona.source]]
+              kind = "feed"
+              url = "BASE/feeds/videos.xml?channel_id=UCabcdefghijklmnopqrstuv"
+            """)
+        #expect(await harness.refresh().error == nil)
+        let posts = try harness.posts()
+        #expect(posts["yt:video:v1"]?.counts == EngagementCounts(replies: nil, reposts: nil, likes: 120))
+        #expect(posts["yt:video:v1"]?.url == "https://www.youtube.com/watch?v=v1")
+        #expect(posts["yt:video:v2"]?.counts.likes == 7)
+        let snapshot = try harness.snapshot()
+        let conversation = try #require(snapshot.score.components.first { $0.name == "conversation" })
+        #expect(!conversation.measured && conversation.reason.contains("YouTube"))
+        #expect(await harness.refresh().error == nil)
+        #expect(server.requests.last?.status == 304)
+    }
+
+    // MARK: Export and API together
+
+    @Test func mastodonExportAndAPIMakeOnePersonaWithTwoSources() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 12}"#)
+        server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + [
+            Self.status("201", days: 1, replies: 4, reblogs: 1, favourites: 6),
+            Self.status("202", days: 2, replies: 2, reblogs: 0, favourites: 3),
+        ].joined(separator: ",") + "]")
+        let archive = try TemporaryDirectory("mastodon-export")
+        defer { archive.remove() }
+        func create(_ id: String, _ days: Double) -> String {
+            """
+            {"id": "https://social.example/users/ana/statuses/\(id)/activity", "type": "Create", "actor": "https://social.example/users/ana",
+             "published": "\(daysAgo(days))", "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": ["https://social.example/users/ana/followers"],
+             "object": {"id": "https://social.example/users/ana/statuses/\(id)", "type": "Note", "published": "\(daysAgo(days))",
+                        "content": "<p>old post \(id)</p>", "inReplyTo": null, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                        "cc": [], "tag": []}}
+            """
+        }
+        try archive.write("outbox.json", #"{"@context": "https://www.w3.org/ns/activitystreams", "id": "outbox.json", "type": "OrderedCollection", "totalItems": 99, "orderedItems": ["# + [
+            create("201", 1), create("150", 200), create("151", 201),
+        ].joined(separator: ",") + "]}")
+        try archive.write("actor.json", #"{"id": "https://social.example/users/ana", "type": "Person", "preferredUsername": "ana"}"#)
+        let harness = try Harness(server: server, personas: """
+            [[persona]]
+            id = "ana-mastodon"
+            network = "mastodon"
+            handle = "ana"
+              [[persona.source]]
+              kind = "export"
+              path = "\(archive.path)"
+              [[persona.source]]
+              kind = "api"
+              url = "BASE"
+            """)
+        #expect(await harness.refresh(0).error == nil)
+        #expect(await harness.refresh(1).error == nil)
+        let posts = try harness.posts()
+        // 201 is in both sources: one post, with the API's counts; 150, 151 from the export; 202 from the API.
+        #expect(posts.count == 4)
+        #expect(posts["https://social.example/users/ana/statuses/201"]?.counts == EngagementCounts(replies: 4, reposts: 1, likes: 6))
+        #expect(posts["https://social.example/users/ana/statuses/150"]?.counts == EngagementCounts())
+        let snapshot = try harness.snapshot()
+        #expect(snapshot.sources.map(\.kind) == [.export, .api])
+        #expect(snapshot.sources.allSatisfy { $0.status == .ok })
+        #expect(snapshot.score.sample.posts == 4)
+        #expect(snapshot.score.components.first { $0.name == "conversation" }?.measured == true)
+    }
+}
