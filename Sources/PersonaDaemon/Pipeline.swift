@@ -73,25 +73,29 @@ public final class Pipeline: Sendable {
             logger.error("\(error)")
             return SourceOutcome(key: key, persona: persona.id, location: source.location, error: "\(error)", nextAttempt: now.addingTimeInterval(policy.interval))
         }
-        let attempt: Attempt
+        var attempt: Attempt
+        var observation: Observation?
         if let notBefore = state.notBefore, notBefore > now {
             attempt = .deferred(until: notBefore) // the server said so, possibly before a restart
         } else {
             state.lastAttempt = now
             switch SourceRegistry.reader(network: persona.network, kind: source.kind) {
             case .export(let reader)?:
-                attempt = await readExport(reader, persona: persona, source: source, state: &state, now: now)
+                (attempt, observation) = await readExport(reader, persona: persona, source: source, state: &state)
             case .remote(let reader)?:
-                attempt = await poll(reader, persona: persona, source: source, policy: policy, state: &state, now: now)
+                (attempt, observation) = await poll(reader, persona: persona, source: source, policy: policy, state: &state)
             case nil:
                 attempt = .failure(message: "no reader for \(persona.network) \(source.kind)", retryAt: nil)
             }
         }
-        let next = apply(attempt, to: &state, policy: policy, now: now)
+        if let audience = observation?.audience { state.audience = audience }
+        var next = apply(attempt, to: &state, policy: policy, now: now)
         do {
-            try store.save(state)
+            // The posts and the state that says they were read are committed together.
+            try store.save(state, posts: observation?.posts ?? [], observedAt: now)
         } catch {
-            logger.error("\(error)")
+            attempt = .failure(message: "\(error)", retryAt: nil)
+            next = now.addingTimeInterval(Politeness.backoff(failures: state.consecutiveFailures + 1))
         }
         let error: String? = switch attempt {
         case .success, .deferred: nil
@@ -134,12 +138,12 @@ public final class Pipeline: Sendable {
     // MARK: Exports
 
     private func readExport(_ reader: any ExportReader, persona: PersonaConfiguration, source: SourceConfiguration,
-                            state: inout SourceState, now: Date) async -> Attempt {
-        guard let path = source.path else { return .failure(message: "export source has no path", retryAt: nil) }
+                            state: inout SourceState) async -> (Attempt, Observation?) {
+        guard let path = source.path else { return (.failure(message: "export source has no path", retryAt: nil), nil) }
         let signature = Self.signature(of: path)
         if let signature, signature == state.contentSignature, state.lastError == nil {
             logger.debug("persona \(persona.id): \(path) unchanged since last read")
-            return .success
+            return (.success, nil)
         }
         let handle = persona.handle
         // Exports are read on a Dispatch thread: a large archive must not block Swift's
@@ -154,12 +158,11 @@ public final class Pipeline: Sendable {
         }
         switch result {
         case .failure(let error):
-            return .failure(message: "\(error)", retryAt: nil)
+            return (.failure(message: "\(error)", retryAt: nil), nil)
         case .success(let observation):
-            if let failure = record(observation, persona: persona, state: &state, now: now) { return failure }
             state.contentSignature = signature
             logger.info("persona \(persona.id): read \(observation.posts.count) posts from \(path)")
-            return .success
+            return (.success, observation)
         }
     }
 
@@ -185,8 +188,8 @@ public final class Pipeline: Sendable {
     /// one place for every network: 304 on a conditional request means "unchanged", 404/410 "gone",
     /// 429/503 a failure whose retry waits for the server's `Retry-After`.
     private func poll(_ reader: any RemoteReader, persona: PersonaConfiguration, source: SourceConfiguration,
-                      policy: Policy, state: inout SourceState, now: Date) async -> Attempt {
-        guard let url = source.url else { return .failure(message: "source has no url", retryAt: nil) }
+                      policy: Policy, state: inout SourceState) async -> (Attempt, Observation?) {
+        guard let url = source.url else { return (.failure(message: "source has no url", retryAt: nil), nil) }
         var poll = reader.makePoll(PollContext(
             url: url, handle: persona.handle, windowStart: policy.windowStart, memo: state.memo, maximumPages: policy.maximumPages))
         // Validators are sent only after a fully successful poll: a 200 whose body failed to parse
@@ -198,7 +201,7 @@ public final class Pipeline: Sendable {
         while let request = poll.nextRequest() {
             requests += 1
             guard requests <= policy.maximumPages * 3 + 3 else {
-                return .failure(message: "\(source.location): more than \(requests - 1) requests in one poll; stopping", retryAt: nil)
+                return (.failure(message: "\(source.location): more than \(requests - 1) requests in one poll; stopping", retryAt: nil), nil)
             }
             let stored = request.conditional && useValidators ? state.validators[request.url] : nil
             let response: FetchResponse
@@ -208,8 +211,8 @@ public final class Pipeline: Sendable {
                     maximumBytes: source.maximumBytes, totalTimeout: source.timeout,
                     allowFile: source.path != nil, caFile: source.caFile))
             } catch {
-                if error.kind == .deferred, let until = error.retryAt { return .deferred(until: until) }
-                return .failure(message: "\(error)", retryAt: nil)
+                if error.kind == .deferred, let until = error.retryAt { return (.deferred(until: until), nil) }
+                return (.failure(message: "\(error)", retryAt: nil), nil)
             }
             let shown = FetchEngine.redact(request.url)
             state.httpStatus = url.hasPrefix("file:") ? nil : response.status
@@ -222,25 +225,22 @@ public final class Pipeline: Sendable {
             case 200..<300:
                 break
             case 404, 410:
-                return .gone(status: response.status, message: "\(shown): HTTP \(response.status): the account or feed is gone")
+                return (.gone(status: response.status, message: "\(shown): HTTP \(response.status): the account or feed is gone"), nil)
             case 429, 503:
-                return .failure(message: "\(shown): HTTP \(response.status): the server asks to slow down", retryAt: response.notBefore)
+                return (.failure(message: "\(shown): HTTP \(response.status): the server asks to slow down", retryAt: response.notBefore), nil)
             default:
-                return .failure(message: "\(shown): HTTP \(response.status)", retryAt: nil)
+                return (.failure(message: "\(shown): HTTP \(response.status)", retryAt: nil), nil)
             }
             do {
                 try poll.receive(SourceResponse(url: request.url, status: response.status, headers: response.headers, body: response.body))
             } catch {
-                return .failure(message: "\(error)", retryAt: nil)
+                return (.failure(message: "\(error)", retryAt: nil), nil)
             }
             if request.conditional {
                 validators[request.url] = Validators(etag: response.etag, lastModified: response.lastModified)
             }
         }
         let observation = poll.observation
-        if !observation.posts.isEmpty || observation.audience != nil {
-            if let failure = record(observation, persona: persona, state: &state, now: now) { return failure }
-        }
         state.validators = validators
         state.memo = poll.memo
         if requests == notModified {
@@ -248,17 +248,7 @@ public final class Pipeline: Sendable {
         } else {
             logger.info("persona \(persona.id): read \(observation.posts.count) posts from \(source.location) (\(requests) requests)")
         }
-        return .success
-    }
-
-    private func record(_ observation: Observation, persona: PersonaConfiguration, state: inout SourceState, now: Date) -> Attempt? {
-        do {
-            try store.record(posts: observation.posts, persona: persona.id, sourceKey: state.key, observedAt: now)
-        } catch {
-            return .failure(message: "\(error)", retryAt: nil)
-        }
-        if let audience = observation.audience { state.audience = audience }
-        return nil
+        return (.success, observation)
     }
 
     // MARK: Scoring and snapshots
@@ -313,7 +303,7 @@ public final class Pipeline: Sendable {
     }
 
     private func recordIfChanged(_ score: Score, persona: PersonaID, now: Date) throws(StoreError) {
-        let last = try store.scoreHistory(persona: persona).last?.score
+        let last = try store.lastScore(persona: persona)
         guard last?.value != score.value || last?.status != score.status || last?.formulaVersion != score.formulaVersion else { return }
         try store.recordScore(score, persona: persona, generatedAt: now)
     }

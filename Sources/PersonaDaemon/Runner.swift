@@ -12,8 +12,9 @@ struct Runner: Sendable {
     let pipeline: Pipeline
     let writer: SnapshotWriter
     let logger: Logger
-    /// How many sources are refreshed at once (the fetch engine caps connections separately).
-    var parallelism = 32
+    /// How many sources are refreshed at once: enough to keep every connection the engine
+    /// allows busy (it caps connections itself).
+    func parallelism(_ configuration: Configuration) -> Int { max(64, configuration.maximumConnections * 2) }
 
     struct Report: Sendable {
         var outcomes: [Pipeline.SourceOutcome] = []
@@ -28,7 +29,7 @@ struct Runner: Sendable {
         await withTaskGroup(of: Pipeline.SourceOutcome.self) { group in
             var iterator = jobs.makeIterator()
             var running = 0
-            while running < parallelism, let job = iterator.next() {
+            while running < parallelism(configuration), let job = iterator.next() {
                 group.addTask { await pipeline.refresh(job.persona, job.source, configuration: configuration) }
                 running += 1
             }
@@ -43,16 +44,22 @@ struct Runner: Sendable {
         // Abandoned work writes nothing: the snapshots on disk stay as they were.
         guard !Task.isCancelled else { return report }
         let touched = snapshot ?? Set(jobs.map(\.persona.id))
+        var batch: [(fileName: String, snapshot: PersonaSnapshot)] = []
         for persona in configuration.personas where touched.contains(persona.id) {
             do {
-                let snapshot = try pipeline.snapshot(of: persona, configuration: configuration)
-                try writer.write(snapshot, fileName: Self.fileName(persona.id))
-                report.entries.append(SnapshotIndex.Entry(
-                    id: persona.id.rawValue, network: persona.network, file: Self.fileName(persona.id),
-                    score: snapshot.score.value, status: snapshot.score.status, generatedAt: snapshot.generatedAt))
+                batch.append((Self.fileName(persona.id), try pipeline.snapshot(of: persona, configuration: configuration)))
             } catch {
-                logger.error("persona \(persona.id): cannot write snapshot: \(error)")
+                logger.error("persona \(persona.id): cannot compute its snapshot: \(error)")
             }
+        }
+        do {
+            try writer.write(batch: batch)
+            report.entries = batch.map { fileName, snapshot in
+                SnapshotIndex.Entry(id: snapshot.persona.id, network: snapshot.persona.network, file: fileName,
+                                    score: snapshot.score.value, status: snapshot.score.status, generatedAt: snapshot.generatedAt)
+            }
+        } catch {
+            logger.error("cannot write snapshots: \(error)")
         }
         return report
     }

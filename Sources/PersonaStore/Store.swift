@@ -74,6 +74,10 @@ public final class Store: Sendable {
         do {
             var configuration = Configuration()
             configuration.busyMode = .timeout(5)
+            // WAL with synchronous=NORMAL: a commit is durable at the next checkpoint rather than
+            // at once, and the database is never corrupted. What a crash can lose is the last
+            // poll's observations, which the next poll reads again.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
         } catch {
@@ -147,32 +151,38 @@ public final class Store: Sendable {
     @discardableResult
     public func record(posts: [Post], persona: PersonaID, sourceKey: String, observedAt: Date) throws(StoreError) -> Int {
         do {
-            let encoder = JSONEncoder()
             return try pool.write { db in
-                let statement = try db.makeStatement(sql: """
-                    INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, observed_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (persona_id, post_id) DO UPDATE SET
-                        source_key = excluded.source_key, created_at = excluded.created_at, kind = excluded.kind,
-                        text = excluded.text, url = coalesce(excluded.url, url), tags = excluded.tags,
-                        replies = coalesce(excluded.replies, replies),
-                        reposts = coalesce(excluded.reposts, reposts),
-                        likes = coalesce(excluded.likes, likes),
-                        observed_at = excluded.observed_at
-                    """)
-                for post in posts {
-                    let tags = String(decoding: try encoder.encode(post.tags), as: UTF8.self)
-                    try statement.execute(arguments: [
-                        persona.rawValue, post.id, sourceKey, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
-                        post.text, post.url, tags, post.counts.replies, post.counts.reposts, post.counts.likes,
-                        observedAt.timeIntervalSince1970,
-                    ])
-                }
-                return posts.count
+                try Self.insert(posts, persona: persona, sourceKey: sourceKey, observedAt: observedAt, db)
             }
         } catch {
             throw StoreError(path: path, operation: "record posts for \(persona)", detail: "\(error)")
         }
+    }
+
+    /// Upserts posts: newer counts replace older ones, but never with "unmeasured".
+    static func insert(_ posts: [Post], persona: PersonaID, sourceKey: String, observedAt: Date, _ db: Database) throws -> Int {
+        guard !posts.isEmpty else { return 0 }
+        let encoder = JSONEncoder()
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, observed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (persona_id, post_id) DO UPDATE SET
+                source_key = excluded.source_key, created_at = excluded.created_at, kind = excluded.kind,
+                text = excluded.text, url = coalesce(excluded.url, url), tags = excluded.tags,
+                replies = coalesce(excluded.replies, replies),
+                reposts = coalesce(excluded.reposts, reposts),
+                likes = coalesce(excluded.likes, likes),
+                observed_at = excluded.observed_at
+            """)
+        for post in posts {
+            let tags = String(decoding: try encoder.encode(post.tags), as: UTF8.self)
+            try statement.execute(arguments: [
+                persona.rawValue, post.id, sourceKey, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
+                post.text, post.url, tags, post.counts.replies, post.counts.reposts, post.counts.likes,
+                observedAt.timeIntervalSince1970,
+            ])
+        }
+        return posts.count
     }
 
     public func posts(persona: PersonaID) throws(StoreError) -> [Post] {
@@ -235,13 +245,15 @@ public final class Store: Sendable {
         return states
     }
 
-    public func save(_ state: SourceState) throws(StoreError) {
+    /// Saves a source's state and, in the same transaction, the posts its poll read.
+    public func save(_ state: SourceState, posts: [Post] = [], observedAt: Date = Date()) throws(StoreError) {
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
             let validators = String(decoding: try encoder.encode(state.validators), as: UTF8.self)
             let memo = String(decoding: try encoder.encode(state.memo), as: UTF8.self)
             try pool.write { db in
+                _ = try Self.insert(posts, persona: state.personaID, sourceKey: state.key, observedAt: observedAt, db)
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO source_state
                         (source_key, persona_id, kind, location, validators, memo, content_signature,
@@ -275,6 +287,19 @@ public final class Store: Sendable {
             }
         } catch {
             throw StoreError(path: path, operation: "record score of \(persona)", detail: "\(error)")
+        }
+    }
+
+    /// The persona's most recent recorded score.
+    public func lastScore(persona: PersonaID) throws(StoreError) -> Score? {
+        do {
+            return try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT score_json FROM score_history WHERE persona_id = ? ORDER BY generated_at DESC LIMIT 1",
+                                    arguments: [persona.rawValue])
+                    .flatMap { try? JSONDecoder().decode(Score.self, from: Data($0.utf8)) }
+            }
+        } catch {
+            throw StoreError(path: path, operation: "read the last score of \(persona)", detail: "\(error)")
         }
     }
 

@@ -123,6 +123,24 @@ import TestSupport
         #expect(errors.contains { $0.contains("topics") })
     }
 
+    @Test func batchWritesReplaceEveryFileAndLeaveNoTemporaryFiles() throws {
+        let writer = try SnapshotWriter(directory: directory.file("batch"))
+        try directory.write("batch/p1.json", "old")
+        var batch: [(fileName: String, snapshot: PersonaSnapshot)] = []
+        for index in 1...50 {
+            var snapshot = snapshot(value: Double(index), status: .ok)
+            snapshot.persona.id = "p\(index)"
+            batch.append(("p\(index).json", snapshot))
+        }
+        try writer.write(batch: batch)
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.file("batch"))
+        #expect(names.count == 50 && names.allSatisfy { !$0.hasPrefix(".") })
+        let validator = try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema)
+        try validator.validate(fileAt: directory.file("batch/p1.json"))
+        let decoded = try SnapshotCoding.decoder().decode(PersonaSnapshot.self, from: Data(contentsOf: URL(fileURLWithPath: directory.file("batch/p50.json"))))
+        #expect(decoded.score.value == 50)
+    }
+
     @Test func leftoverTemporaryFilesAreRemoved() throws {
         let writer = try SnapshotWriter(directory: directory.file("out"))
         try directory.write("out/.personad-tmp-ana-x.json.ABC123", "{")
