@@ -61,19 +61,20 @@ public final class Pipeline: Sendable {
         }
     }
 
-    /// Polls one source and stores what it read. Never throws: failures are recorded and logged.
+    /// A refresh's result: what to tell the scheduler, and what to commit to the store.
+    public struct Refresh: Sendable {
+        public var outcome: SourceOutcome
+        public var update: SourceUpdate
+    }
+
+    /// Polls one source. Never throws: failures are recorded in the returned state and logged.
+    /// Nothing is written here: the caller commits many refreshes in one transaction.
     public func refresh(_ persona: PersonaConfiguration, _ source: SourceConfiguration, configuration: Configuration,
-                        now: Date = Date()) async -> SourceOutcome {
+                        state stored: SourceState?, now: Date = Date()) async -> Refresh {
         let key = Self.key(persona, source)
         let policy = Policy(configuration, source: source, now: now)
-        var state: SourceState
-        do {
-            state = try store.sourceState(key: key) ?? SourceState(key: key, personaID: persona.id, kind: source.kind, location: source.location)
-        } catch {
-            logger.error("\(error)")
-            return SourceOutcome(key: key, persona: persona.id, location: source.location, error: "\(error)", nextAttempt: now.addingTimeInterval(policy.interval))
-        }
-        var attempt: Attempt
+        var state = stored ?? SourceState(key: key, personaID: persona.id, kind: source.kind, location: source.location)
+        let attempt: Attempt
         var observation: Observation?
         if let notBefore = state.notBefore, notBefore > now {
             attempt = .deferred(until: notBefore) // the server said so, possibly before a restart
@@ -89,20 +90,16 @@ public final class Pipeline: Sendable {
             }
         }
         if let audience = observation?.audience { state.audience = audience }
-        var next = apply(attempt, to: &state, policy: policy, now: now)
-        do {
-            // The posts and the state that says they were read are committed together.
-            try store.save(state, posts: observation?.posts ?? [], observedAt: now)
-        } catch {
-            attempt = .failure(message: "\(error)", retryAt: nil)
-            next = now.addingTimeInterval(Politeness.backoff(failures: state.consecutiveFailures + 1))
-        }
+        let next = apply(attempt, to: &state, policy: policy, now: now)
         let error: String? = switch attempt {
         case .success, .deferred: nil
         case .gone(_, let message), .failure(let message, _): message
         }
         if let error { logger.error("persona \(persona.id): source failed: \(error)") }
-        return SourceOutcome(key: key, persona: persona.id, location: source.location, error: error, nextAttempt: next)
+        // The posts and the state that says they were read are committed together.
+        return Refresh(
+            outcome: SourceOutcome(key: key, persona: persona.id, location: source.location, error: error, nextAttempt: next),
+            update: SourceUpdate(state: state, posts: observation?.posts ?? [], observedAt: now))
     }
 
     /// Writes the attempt into the state and plans the next poll.
@@ -253,8 +250,10 @@ public final class Pipeline: Sendable {
 
     // MARK: Scoring and snapshots
 
-    /// Scores one persona from its stored observations and builds its snapshot.
-    public func snapshot(of persona: PersonaConfiguration, configuration: Configuration, now: Date = Date()) throws(PipelineError) -> PersonaSnapshot {
+    /// Scores one persona from its stored observations and builds its snapshot. `states` are
+    /// the sources' states, as the caller holds them (the store's, updated by this cycle).
+    public func snapshot(of persona: PersonaConfiguration, configuration: Configuration, states: [String: SourceState],
+                         now: Date = Date()) throws(PipelineError) -> (snapshot: PersonaSnapshot, score: Score) {
         do {
             let posts = try store.posts(persona: persona.id)
             var unmeasurable: [Metric: String] = [:]
@@ -265,7 +264,7 @@ public final class Pipeline: Sendable {
                 if let reader = SourceRegistry.reader(network: persona.network, kind: source.kind) {
                     unmeasurable.merge(reader.unmeasurable) { $0 == $1 ? $0 : "\($0); \($1)" }
                 }
-                let state = try store.sourceState(key: Self.key(persona, source))
+                let state = states[Self.key(persona, source)]
                 let status = Self.status(of: state, now: now)
                 sections.append(PersonaSnapshot.SourceSection(
                     kind: source.kind, location: source.location, status: status, lastAttempt: state?.lastAttempt,
@@ -285,10 +284,10 @@ public final class Pipeline: Sendable {
                     + failures.joined(separator: "; ")
             }
             let section = PersonaSnapshot.ScoreSection(score: score, status: status, statusReason: reason)
-            try recordIfChanged(score, persona: persona.id, now: now)
-            return PersonaSnapshot(
+            let snapshot = PersonaSnapshot(
                 generatedAt: now, persona: .init(id: persona.id.rawValue, network: persona.network, handle: persona.handle),
                 score: section, sources: sections, topics: score.topics)
+            return (snapshot, score)
         } catch {
             throw PipelineError("\(error)")
         }
@@ -302,11 +301,6 @@ public final class Pipeline: Sendable {
         return .ok
     }
 
-    private func recordIfChanged(_ score: Score, persona: PersonaID, now: Date) throws(StoreError) {
-        let last = try store.lastScore(persona: persona)
-        guard last?.value != score.value || last?.status != score.status || last?.formulaVersion != score.formulaVersion else { return }
-        try store.recordScore(score, persona: persona, generatedAt: now)
-    }
 }
 
 /// A failure inside the pipeline, already worded for the log.

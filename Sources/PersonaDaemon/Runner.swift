@@ -8,10 +8,22 @@ import Synchronization
 
 /// Runs batches of source refreshes and writes the snapshots they affect. Shared by the
 /// long-running daemon and `personad --once`.
+///
+/// Important: the cost of a cycle is kept proportional to what changed. Source states are read
+/// once per cycle and committed in batches (one transaction per `commitEvery` sources); a
+/// snapshot whose content is unchanged but for its clock-driven fields is not rewritten unless
+/// it is older than `snapshotMaximumAge`, so a poll answered 304 writes no file.
 struct Runner: Sendable {
     let pipeline: Pipeline
     let writer: SnapshotWriter
     let logger: Logger
+    var store: Store { pipeline.store }
+
+    /// A snapshot whose content did not change is still rewritten this often, so that its
+    /// sources' `last_success` and its window never lag by more.
+    static let snapshotMaximumAge: TimeInterval = 3600
+    static let commitEvery = 500
+
     /// How many sources are refreshed at once: enough to keep every connection the engine
     /// allows busy (it caps connections itself).
     func parallelism(_ configuration: Configuration) -> Int { max(64, configuration.maximumConnections * 2) }
@@ -19,49 +31,103 @@ struct Runner: Sendable {
     struct Report: Sendable {
         var outcomes: [Pipeline.SourceOutcome] = []
         var entries: [SnapshotIndex.Entry] = []
+        var written = 0
         var failures: [Pipeline.SourceOutcome] { outcomes.filter { $0.error != nil } }
     }
 
-    /// Refreshes `jobs`, then rewrites the snapshot of every persona they belong to (or of
-    /// every persona in `snapshot`, when given).
+    /// Refreshes `jobs`, then updates the snapshot of every persona they belong to (or of every
+    /// persona in `snapshot`, when given).
     func run(_ jobs: [Scheduler.Job], configuration: Configuration, heartbeat: Heartbeat?, snapshot: Set<PersonaID>? = nil) async -> Report {
         var report = Report()
-        await withTaskGroup(of: Pipeline.SourceOutcome.self) { group in
+        var states: [String: SourceState]
+        do {
+            states = try store.sourceStates()
+        } catch {
+            logger.error("\(error)")
+            return report
+        }
+        var pending: [SourceUpdate] = []
+        func commit() {
+            do {
+                try store.commit(pending)
+            } catch {
+                logger.error("\(error)")
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        let known = states
+        await withTaskGroup(of: Pipeline.Refresh.self) { group in
             var iterator = jobs.makeIterator()
             var running = 0
             while running < parallelism(configuration), let job = iterator.next() {
-                group.addTask { await pipeline.refresh(job.persona, job.source, configuration: configuration) }
+                group.addTask { await pipeline.refresh(job.persona, job.source, configuration: configuration, state: known[job.key]) }
                 running += 1
             }
-            for await outcome in group {
+            for await refresh in group {
                 heartbeat?.beat()
-                report.outcomes.append(outcome)
+                report.outcomes.append(refresh.outcome)
+                states[refresh.update.state.key] = refresh.update.state
+                pending.append(refresh.update)
+                if pending.count >= Self.commitEvery { commit() }
                 if let job = iterator.next(), !Task.isCancelled {
-                    group.addTask { await pipeline.refresh(job.persona, job.source, configuration: configuration) }
+                    group.addTask { await pipeline.refresh(job.persona, job.source, configuration: configuration, state: known[job.key]) }
                 }
             }
         }
-        // Abandoned work writes nothing: the snapshots on disk stay as they were.
+        commit()
+        // Abandoned work writes no snapshot: the files on disk stay as they were.
         guard !Task.isCancelled else { return report }
         let touched = snapshot ?? Set(jobs.map(\.persona.id))
+        writeSnapshots(configuration.personas.filter { touched.contains($0.id) }, configuration: configuration, states: states, report: &report)
+        return report
+    }
+
+    private func writeSnapshots(_ personas: [PersonaConfiguration], configuration: Configuration, states: [String: SourceState],
+                                report: inout Report) {
+        let now = Date()
+        let records = (try? store.personaRecords()) ?? [:]
         var batch: [(fileName: String, snapshot: PersonaSnapshot)] = []
-        for persona in configuration.personas where touched.contains(persona.id) {
+        var newRecords: [PersonaID: PersonaRecord] = [:]
+        var scores: [(persona: PersonaID, generatedAt: Date, score: Score)] = []
+        var entries: [SnapshotIndex.Entry] = []
+        for persona in personas {
+            let snapshot: PersonaSnapshot
+            let score: Score
             do {
-                batch.append((Self.fileName(persona.id), try pipeline.snapshot(of: persona, configuration: configuration)))
+                (snapshot, score) = try pipeline.snapshot(of: persona, configuration: configuration, states: states, now: now)
             } catch {
                 logger.error("persona \(persona.id): cannot compute its snapshot: \(error)")
+                continue
             }
+            let fileName = Self.fileName(persona.id)
+            let fingerprint = SnapshotFingerprint.of(snapshot)
+            let previous = records[persona.id]
+            var generatedAt = now
+            if let previous, previous.fingerprint == fingerprint, now.timeIntervalSince(previous.writtenAt) < Self.snapshotMaximumAge,
+               FileManager.default.fileExists(atPath: (writer.directory as NSString).appendingPathComponent(fileName)) {
+                generatedAt = previous.writtenAt // unchanged: the file on disk says the same
+            } else {
+                batch.append((fileName, snapshot))
+                newRecords[persona.id] = PersonaRecord(
+                    fingerprint: fingerprint, writtenAt: now, scoreValue: score.value,
+                    scoreStatus: score.status.rawValue, formulaVersion: score.formulaVersion)
+                if previous?.scoreValue != score.value || previous?.scoreStatus != score.status.rawValue
+                    || previous?.formulaVersion != score.formulaVersion {
+                    scores.append((persona.id, now, score))
+                }
+            }
+            entries.append(SnapshotIndex.Entry(
+                id: persona.id.rawValue, network: persona.network, file: fileName,
+                score: snapshot.score.value, status: snapshot.score.status, generatedAt: generatedAt))
         }
         do {
             try writer.write(batch: batch)
-            report.entries = batch.map { fileName, snapshot in
-                SnapshotIndex.Entry(id: snapshot.persona.id, network: snapshot.persona.network, file: fileName,
-                                    score: snapshot.score.value, status: snapshot.score.status, generatedAt: snapshot.generatedAt)
-            }
+            try store.commit(records: newRecords, scores: scores)
+            report.entries = entries
+            report.written = batch.count
         } catch {
             logger.error("cannot write snapshots: \(error)")
         }
-        return report
     }
 
     static func fileName(_ id: PersonaID) -> String { "\(id.rawValue).json" }

@@ -187,3 +187,29 @@ public enum SnapshotCoding {
         return decoder
     }
 }
+
+/// A stable hash of what a snapshot says, leaving out the fields that move with the clock alone
+/// (`generated_at`, the window, the sources' attempt times). Two snapshots with the same
+/// fingerprint differ only in those; the daemon then need not rewrite the file.
+public enum SnapshotFingerprint {
+    public static func of(_ snapshot: PersonaSnapshot) -> String {
+        var text = "\(snapshot.schemaVersion)|\(snapshot.persona.id)|\(snapshot.persona.network)|\(snapshot.persona.handle)"
+        let score = snapshot.score
+        text += "|\(score.value.map { "\($0)" } ?? "-")|\(score.status.rawValue)|\(score.statusReason ?? "-")|\(score.formulaVersion)"
+        text += "|\(score.sample.posts)|\(score.sample.interactions)"
+        for component in score.components {
+            text += "|c:\(component.name):\(component.raw.map { "\($0)" } ?? "-"):\(component.normalized.map { "\($0)" } ?? "-")"
+            text += ":\(component.weight):\(component.measured):\(component.reason)"
+            for evidence in component.evidence { text += ":\(evidence.postId)=\(evidence.count)" }
+        }
+        for source in snapshot.sources {
+            text += "|s:\(source.kind.rawValue):\(source.location):\(source.status.rawValue):\(source.lastError ?? "-")"
+            text += ":\(source.httpStatus.map { "\($0)" } ?? "-"):\(source.consecutiveFailures)"
+        }
+        text += "|t:" + snapshot.topics.interests.joined(separator: ",") + ";" + snapshot.topics.expertise.joined(separator: ",")
+        // FNV-1a, 64 bits: stable across runs, unlike Swift's seeded Hasher.
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return String(hash, radix: 16)
+    }
+}

@@ -61,10 +61,45 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(path): \(operation): \(detail)" }
 }
 
-/// The SQLite store (GRDB, WAL mode): observations of posts, fetch state per source and score history.
+/// One source's poll, to be committed: its new state and the posts it read.
+public struct SourceUpdate: Sendable {
+    public var state: SourceState
+    public var posts: [Post]
+    public var observedAt: Date
+
+    public init(state: SourceState, posts: [Post], observedAt: Date) {
+        self.state = state
+        self.posts = posts
+        self.observedAt = observedAt
+    }
+}
+
+/// What the daemon remembers about a persona's last written snapshot.
+public struct PersonaRecord: Sendable, Hashable {
+    /// A hash of the snapshot's content without its clock-driven fields (see `SnapshotFingerprint`).
+    public var fingerprint: String
+    public var writtenAt: Date
+    public var scoreValue: Double?
+    public var scoreStatus: String
+    public var formulaVersion: String
+
+    public init(fingerprint: String, writtenAt: Date, scoreValue: Double?, scoreStatus: String, formulaVersion: String) {
+        self.fingerprint = fingerprint
+        self.writtenAt = writtenAt
+        self.scoreValue = scoreValue
+        self.scoreStatus = scoreStatus
+        self.formulaVersion = formulaVersion
+    }
+}
+
+/// The SQLite store (GRDB, WAL mode): observations of posts, fetch state per source, score
+/// history, and what was last written for each persona.
 ///
 /// Posts are deduplicated by (persona, post id); a newer observation replaces older counts but
 /// never erases a count that the newer source could not measure.
+///
+/// Important: writes come in batches (`commit`), one transaction for many sources, because a
+/// cycle over thousands of sources must not pay a commit per source.
 public final class Store: Sendable {
     public let path: String
     private let pool: DatabasePool
@@ -97,7 +132,7 @@ public final class Store: Sendable {
                     kind TEXT NOT NULL,
                     text TEXT NOT NULL,
                     url TEXT,
-                    tags TEXT NOT NULL,
+                    tags TEXT NOT NULL,          -- tags joined by U+001F
                     replies INTEGER,
                     reposts INTEGER,
                     likes INTEGER,
@@ -110,14 +145,18 @@ public final class Store: Sendable {
                     persona_id TEXT NOT NULL,
                     kind TEXT NOT NULL,
                     location TEXT NOT NULL,
-                    etag TEXT,
-                    last_modified TEXT,
+                    validators TEXT NOT NULL DEFAULT '{}',
+                    memo TEXT NOT NULL DEFAULT '{}',
                     content_signature TEXT,
                     last_attempt REAL,
                     last_success REAL,
                     last_error TEXT,
                     consecutive_failures INTEGER NOT NULL DEFAULT 0,
-                    audience INTEGER
+                    audience INTEGER,
+                    next_attempt REAL,
+                    not_before REAL,
+                    http_status INTEGER,
+                    gone INTEGER NOT NULL DEFAULT 0
                 );
                 CREATE TABLE score_history (
                     persona_id TEXT NOT NULL,
@@ -128,21 +167,21 @@ public final class Store: Sendable {
                     score_json TEXT NOT NULL,
                     PRIMARY KEY (persona_id, generated_at)
                 );
-                """)
-        }
-        migrator.registerMigration("v2: politeness and paging state") { db in
-            try db.execute(sql: """
-                ALTER TABLE source_state DROP COLUMN etag;
-                ALTER TABLE source_state DROP COLUMN last_modified;
-                ALTER TABLE source_state ADD COLUMN validators TEXT NOT NULL DEFAULT '{}';
-                ALTER TABLE source_state ADD COLUMN memo TEXT NOT NULL DEFAULT '{}';
-                ALTER TABLE source_state ADD COLUMN next_attempt REAL;
-                ALTER TABLE source_state ADD COLUMN not_before REAL;
-                ALTER TABLE source_state ADD COLUMN http_status INTEGER;
-                ALTER TABLE source_state ADD COLUMN gone INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE persona_state (
+                    persona_id TEXT PRIMARY KEY NOT NULL,
+                    fingerprint TEXT NOT NULL,
+                    written_at REAL NOT NULL,
+                    score_value REAL,
+                    score_status TEXT NOT NULL,
+                    formula_version TEXT NOT NULL
+                );
                 """)
         }
         return migrator
+    }
+
+    private func failure(_ operation: String, _ error: any Error) -> StoreError {
+        StoreError(path: path, operation: operation, detail: "\(error)")
     }
 
     // MARK: Posts
@@ -151,18 +190,17 @@ public final class Store: Sendable {
     @discardableResult
     public func record(posts: [Post], persona: PersonaID, sourceKey: String, observedAt: Date) throws(StoreError) -> Int {
         do {
-            return try pool.write { db in
-                try Self.insert(posts, persona: persona, sourceKey: sourceKey, observedAt: observedAt, db)
-            }
+            return try pool.write { db in try Self.insert(posts, persona: persona, sourceKey: sourceKey, observedAt: observedAt, db) }
         } catch {
-            throw StoreError(path: path, operation: "record posts for \(persona)", detail: "\(error)")
+            throw failure("record posts for \(persona)", error)
         }
     }
+
+    static let tagSeparator: Character = "\u{1F}"
 
     /// Upserts posts: newer counts replace older ones, but never with "unmeasured".
     static func insert(_ posts: [Post], persona: PersonaID, sourceKey: String, observedAt: Date, _ db: Database) throws -> Int {
         guard !posts.isEmpty else { return 0 }
-        let encoder = JSONEncoder()
         let statement = try db.cachedStatement(sql: """
             INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, observed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -175,7 +213,7 @@ public final class Store: Sendable {
                 observed_at = excluded.observed_at
             """)
         for post in posts {
-            let tags = String(decoding: try encoder.encode(post.tags), as: UTF8.self)
+            let tags = post.tags.map { $0.filter { $0 != tagSeparator } }.joined(separator: String(tagSeparator))
             try statement.execute(arguments: [
                 persona.rawValue, post.id, sourceKey, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
                 post.text, post.url, tags, post.counts.replies, post.counts.reposts, post.counts.likes,
@@ -187,19 +225,22 @@ public final class Store: Sendable {
 
     public func posts(persona: PersonaID) throws(StoreError) -> [Post] {
         do {
-            let decoder = JSONDecoder()
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT * FROM post WHERE persona_id = ? ORDER BY created_at", arguments: [persona.rawValue]).map { row in
-                    let tagsJSON: String = row["tags"]
-                    let tags = (try? decoder.decode([String].self, from: Data(tagsJSON.utf8))) ?? []
+                let statement = try db.cachedStatement(sql: """
+                    SELECT post_id, created_at, kind, text, url, tags, replies, reposts, likes
+                    FROM post WHERE persona_id = ? ORDER BY created_at
+                    """)
+                return try Row.fetchAll(statement, arguments: [persona.rawValue]).map { row in
+                    let tags: String = row[5]
                     return Post(
-                        id: row["post_id"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                        kind: PostKind(rawValue: row["kind"]) ?? .original, text: row["text"], url: row["url"], tags: tags,
-                        counts: EngagementCounts(replies: row["replies"], reposts: row["reposts"], likes: row["likes"]))
+                        id: row[0], createdAt: Date(timeIntervalSince1970: row[1]), kind: PostKind(rawValue: row[2]) ?? .original,
+                        text: row[3], url: row[4],
+                        tags: tags.isEmpty ? [] : tags.split(separator: Self.tagSeparator).map(String.init),
+                        counts: EngagementCounts(replies: row[6], reposts: row[7], likes: row[8]))
                 }
             }
         } catch {
-            throw StoreError(path: path, operation: "read posts of \(persona)", detail: "\(error)")
+            throw failure("read posts of \(persona)", error)
         }
     }
 
@@ -208,99 +249,142 @@ public final class Store: Sendable {
     public func sourceState(key: String) throws(StoreError) -> SourceState? {
         do {
             return try pool.read { db in
-                try Row.fetchOne(db, sql: "SELECT * FROM source_state WHERE source_key = ?", arguments: [key]).flatMap { row in
-                    guard let persona = PersonaID(rawValue: row["persona_id"]), let kind = SourceKind(rawValue: row["kind"]) else { return nil }
-                    var state = SourceState(key: key, personaID: persona, kind: kind, location: row["location"])
-                    let decoder = JSONDecoder()
-                    state.validators = (try? decoder.decode([String: Validators].self, from: Data((row["validators"] as String).utf8))) ?? [:]
-                    state.memo = (try? decoder.decode([String: String].self, from: Data((row["memo"] as String).utf8))) ?? [:]
-                    state.nextAttempt = (row["next_attempt"] as Double?).map(Date.init(timeIntervalSince1970:))
-                    state.notBefore = (row["not_before"] as Double?).map(Date.init(timeIntervalSince1970:))
-                    state.httpStatus = row["http_status"]
-                    state.gone = row["gone"]
-                    state.contentSignature = row["content_signature"]
-                    state.lastAttempt = (row["last_attempt"] as Double?).map(Date.init(timeIntervalSince1970:))
-                    state.lastSuccess = (row["last_success"] as Double?).map(Date.init(timeIntervalSince1970:))
-                    state.lastError = row["last_error"]
-                    state.consecutiveFailures = row["consecutive_failures"]
-                    state.audience = row["audience"]
-                    return state
-                }
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM source_state WHERE source_key = ?"), arguments: [key])
+                    .flatMap(Self.sourceState)
             }
         } catch {
-            throw StoreError(path: path, operation: "read source state \(key)", detail: "\(error)")
+            throw failure("read source state \(key)", error)
         }
     }
 
-    /// Every stored source state, keyed by source key.
+    /// Every stored source state, keyed by source key: one query for a whole cycle.
     public func sourceStates() throws(StoreError) -> [String: SourceState] {
-        let keys: [String]
         do {
-            keys = try pool.read { db in try String.fetchAll(db, sql: "SELECT source_key FROM source_state") }
+            return try pool.read { db in
+                var states: [String: SourceState] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM source_state") {
+                    if let state = Self.sourceState(row) { states[state.key] = state }
+                }
+                return states
+            }
         } catch {
-            throw StoreError(path: path, operation: "list source states", detail: "\(error)")
+            throw failure("read source states", error)
         }
-        var states: [String: SourceState] = [:]
-        for key in keys { states[key] = try sourceState(key: key) }
-        return states
+    }
+
+    private static func sourceState(_ row: Row) -> SourceState? {
+        guard let persona = PersonaID(rawValue: row["persona_id"]), let kind = SourceKind(rawValue: row["kind"]) else { return nil }
+        var state = SourceState(key: row["source_key"], personaID: persona, kind: kind, location: row["location"])
+        let validators: String = row["validators"]
+        let memo: String = row["memo"]
+        if validators != "{}" {
+            state.validators = (try? JSONDecoder().decode([String: Validators].self, from: Data(validators.utf8))) ?? [:]
+        }
+        if memo != "{}" {
+            state.memo = (try? JSONDecoder().decode([String: String].self, from: Data(memo.utf8))) ?? [:]
+        }
+        state.contentSignature = row["content_signature"]
+        state.lastAttempt = (row["last_attempt"] as Double?).map(Date.init(timeIntervalSince1970:))
+        state.lastSuccess = (row["last_success"] as Double?).map(Date.init(timeIntervalSince1970:))
+        state.lastError = row["last_error"]
+        state.consecutiveFailures = row["consecutive_failures"]
+        state.audience = row["audience"]
+        state.nextAttempt = (row["next_attempt"] as Double?).map(Date.init(timeIntervalSince1970:))
+        state.notBefore = (row["not_before"] as Double?).map(Date.init(timeIntervalSince1970:))
+        state.httpStatus = row["http_status"]
+        state.gone = row["gone"]
+        return state
     }
 
     /// Saves a source's state and, in the same transaction, the posts its poll read.
     public func save(_ state: SourceState, posts: [Post] = [], observedAt: Date = Date()) throws(StoreError) {
+        try commit([SourceUpdate(state: state, posts: posts, observedAt: observedAt)])
+    }
+
+    /// Saves many sources' states and posts in one transaction.
+    public func commit(_ updates: [SourceUpdate]) throws(StoreError) {
+        guard !updates.isEmpty else { return }
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            let validators = String(decoding: try encoder.encode(state.validators), as: UTF8.self)
-            let memo = String(decoding: try encoder.encode(state.memo), as: UTF8.self)
             try pool.write { db in
-                _ = try Self.insert(posts, persona: state.personaID, sourceKey: state.key, observedAt: observedAt, db)
-                try db.execute(sql: """
+                let statement = try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO source_state
                         (source_key, persona_id, kind, location, validators, memo, content_signature,
                          last_attempt, last_success, last_error, consecutive_failures, audience,
                          next_attempt, not_before, http_status, gone)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [
+                    """)
+                for update in updates {
+                    let state = update.state
+                    _ = try Self.insert(update.posts, persona: state.personaID, sourceKey: state.key, observedAt: update.observedAt, db)
+                    let validators = state.validators.isEmpty ? "{}" : String(decoding: try encoder.encode(state.validators), as: UTF8.self)
+                    let memo = state.memo.isEmpty ? "{}" : String(decoding: try encoder.encode(state.memo), as: UTF8.self)
+                    try statement.execute(arguments: [
                         state.key, state.personaID.rawValue, state.kind.rawValue, state.location, validators, memo,
                         state.contentSignature, state.lastAttempt?.timeIntervalSince1970,
                         state.lastSuccess?.timeIntervalSince1970, state.lastError, state.consecutiveFailures, state.audience,
                         state.nextAttempt?.timeIntervalSince1970, state.notBefore?.timeIntervalSince1970, state.httpStatus, state.gone,
                     ])
+                }
             }
         } catch {
-            throw StoreError(path: path, operation: "save source state \(state.key)", detail: "\(error)")
+            throw failure("save \(updates.count) source states", error)
         }
     }
 
-    // MARK: Score history
+    // MARK: Personas and score history
 
-    public func recordScore(_ score: Score, persona: PersonaID, generatedAt: Date) throws(StoreError) {
+    /// What was last written for each persona.
+    public func personaRecords() throws(StoreError) -> [PersonaID: PersonaRecord] {
+        do {
+            return try pool.read { db in
+                var records: [PersonaID: PersonaRecord] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM persona_state") {
+                    guard let id = PersonaID(rawValue: row["persona_id"]) else { continue }
+                    records[id] = PersonaRecord(
+                        fingerprint: row["fingerprint"], writtenAt: Date(timeIntervalSince1970: row["written_at"]),
+                        scoreValue: row["score_value"], scoreStatus: row["score_status"], formulaVersion: row["formula_version"])
+                }
+                return records
+            }
+        } catch {
+            throw failure("read persona records", error)
+        }
+    }
+
+    /// Saves what was written for these personas, and the scores to add to their history, in one transaction.
+    public func commit(records: [PersonaID: PersonaRecord], scores: [(persona: PersonaID, generatedAt: Date, score: Score)]) throws(StoreError) {
+        guard !records.isEmpty || !scores.isEmpty else { return }
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            let json = String(decoding: try encoder.encode(score), as: UTF8.self)
             try pool.write { db in
-                try db.execute(sql: """
+                let record = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO persona_state (persona_id, fingerprint, written_at, score_value, score_status, formula_version)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
+                for (id, value) in records {
+                    try record.execute(arguments: [id.rawValue, value.fingerprint, value.writtenAt.timeIntervalSince1970,
+                                                   value.scoreValue, value.scoreStatus, value.formulaVersion])
+                }
+                let history = try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO score_history (persona_id, generated_at, formula_version, status, value, score_json)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [persona.rawValue, generatedAt.timeIntervalSince1970, score.formulaVersion, score.status.rawValue, score.value, json])
+                    """)
+                for entry in scores {
+                    let json = String(decoding: try encoder.encode(entry.score), as: UTF8.self)
+                    try history.execute(arguments: [entry.persona.rawValue, entry.generatedAt.timeIntervalSince1970,
+                                                    entry.score.formulaVersion, entry.score.status.rawValue, entry.score.value, json])
+                }
             }
         } catch {
-            throw StoreError(path: path, operation: "record score of \(persona)", detail: "\(error)")
+            throw failure("save persona records", error)
         }
     }
 
-    /// The persona's most recent recorded score.
-    public func lastScore(persona: PersonaID) throws(StoreError) -> Score? {
-        do {
-            return try pool.read { db in
-                try String.fetchOne(db, sql: "SELECT score_json FROM score_history WHERE persona_id = ? ORDER BY generated_at DESC LIMIT 1",
-                                    arguments: [persona.rawValue])
-                    .flatMap { try? JSONDecoder().decode(Score.self, from: Data($0.utf8)) }
-            }
-        } catch {
-            throw StoreError(path: path, operation: "read the last score of \(persona)", detail: "\(error)")
-        }
+    public func recordScore(_ score: Score, persona: PersonaID, generatedAt: Date) throws(StoreError) {
+        try commit(records: [:], scores: [(persona, generatedAt, score)])
     }
 
     /// The score history of a persona, oldest first.
@@ -315,7 +399,7 @@ public final class Store: Sendable {
                     }
             }
         } catch {
-            throw StoreError(path: path, operation: "read score history of \(persona)", detail: "\(error)")
+            throw failure("read score history of \(persona)", error)
         }
     }
 }

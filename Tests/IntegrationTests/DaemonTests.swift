@@ -161,6 +161,16 @@ final class Installation: Sendable {
 
     @Test func readersNeverSeeATornSnapshot() async throws {
         let installation = try Installation()
+        // The blog feed is a copy that the test keeps changing, so that every refresh rewrites the snapshot.
+        let feed = installation.directory.file("blog-feed.xml")
+        let original = try String(contentsOfFile: TestPaths.packageRoot.appendingPathComponent("Config/demo/blog-feed.xml").path, encoding: .utf8)
+        func publish(_ round: Int) throws {
+            let text = original.replacingOccurrences(of: "<slash:comments>1</slash:comments>", with: "<slash:comments>\(round % 40)</slash:comments>")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: feed), options: .atomic)
+        }
+        try publish(0)
+        try installation.write(try String(contentsOfFile: installation.config, encoding: .utf8)
+            .replacingOccurrences(of: TestPaths.packageRoot.appendingPathComponent("Config/demo/blog-feed.xml").path, with: feed))
         let daemon = try DaemonProcess(["--config", installation.config])
         #expect(await eventually { FileManager.default.fileExists(atPath: installation.pidFile) && installation.generatedAt() != nil })
         let validator = try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema)
@@ -169,16 +179,23 @@ final class Installation: Sendable {
         var failures: [String] = []
         let deadline = ContinuousClock.now + .seconds(3)
         var lastSignal = ContinuousClock.now
+        var round = 0
+        var generations = Set<String>()
         while ContinuousClock.now < deadline {
             if ContinuousClock.now - lastSignal > .milliseconds(30) {
+                round += 1
+                try publish(round)
                 daemon.signal(SIGUSR1) // keep the daemon rewriting
                 lastSignal = .now
             }
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             let errors = validator.errors(in: data)
             if !errors.isEmpty { failures.append("\(data.count) bytes: \(errors.prefix(2))") }
+            if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+               let score = object["score"] as? [String: Any] { generations.insert("\(score["value"] ?? "")|\(score["sample"] ?? "")") }
             reads += 1
         }
+        #expect(generations.count > 3, "the snapshot was not rewritten while it was read: \(generations)")
         #expect(failures.isEmpty, "\(failures.count) torn reads of \(reads): \(failures.prefix(3))")
         #expect(reads > 100)
         #expect(daemon.log.components(separatedBy: "SIGUSR1").count > 5, "the daemon did not rewrite: \(daemon.log)")

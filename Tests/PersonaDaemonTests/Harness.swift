@@ -45,10 +45,15 @@ final class Harness {
 
     var persona: PersonaConfiguration { configuration.personas[0] }
 
+    /// One refresh, committed as the runner commits it.
     @discardableResult
     func refresh(_ index: Int = 0, persona personaIndex: Int = 0, now: Date = Date()) async -> Pipeline.SourceOutcome {
         let persona = configuration.personas[personaIndex]
-        return await pipeline.refresh(persona, persona.sources[index], configuration: configuration, now: now)
+        let key = Pipeline.key(persona, persona.sources[index])
+        let stored = try? store.sourceState(key: key)
+        let refresh = await pipeline.refresh(persona, persona.sources[index], configuration: configuration, state: stored, now: now)
+        try? store.commit([refresh.update])
+        return refresh.outcome
     }
 
     func state(_ index: Int = 0, persona personaIndex: Int = 0) throws -> SourceState? {
@@ -61,7 +66,7 @@ final class Harness {
     }
 
     func snapshot(persona personaIndex: Int = 0) throws -> PersonaSnapshot {
-        try pipeline.snapshot(of: configuration.personas[personaIndex], configuration: configuration)
+        try pipeline.snapshot(of: configuration.personas[personaIndex], configuration: configuration, states: store.sourceStates()).snapshot
     }
 }
 
