@@ -65,6 +65,9 @@ public final class Pipeline: Sendable {
     public struct Refresh: Sendable {
         public var outcome: SourceOutcome
         public var update: SourceUpdate
+        /// Whether anything a snapshot shows may have changed: new posts, or a different state
+        /// (error, status, audience). A 304 with the same state is not a change.
+        public var changed: Bool
     }
 
     /// Polls one source. Never throws: failures are recorded in the returned state and logged.
@@ -96,10 +99,15 @@ public final class Pipeline: Sendable {
         case .gone(_, let message), .failure(let message, _): message
         }
         if let error { logger.error("persona \(persona.id): source failed: \(error)") }
+        let posts = observation?.posts ?? []
+        let changed = !posts.isEmpty || stored == nil || stored?.lastError != state.lastError || stored?.gone != state.gone
+            || HTTPStatusClass(stored?.httpStatus) != HTTPStatusClass(state.httpStatus) || stored?.consecutiveFailures != state.consecutiveFailures
+            || stored?.audience != state.audience || (stored?.notBefore != nil) != (state.notBefore != nil)
+            || stored?.lastSuccess == nil
         // The posts and the state that says they were read are committed together.
         return Refresh(
             outcome: SourceOutcome(key: key, persona: persona.id, location: source.location, error: error, nextAttempt: next),
-            update: SourceUpdate(state: state, posts: observation?.posts ?? [], observedAt: now))
+            update: SourceUpdate(state: state, posts: posts, observedAt: now), changed: changed)
     }
 
     /// Writes the attempt into the state and plans the next poll.

@@ -47,6 +47,7 @@ struct Runner: Sendable {
             return report
         }
         var pending: [SourceUpdate] = []
+        var changed: Set<PersonaID> = []
         func commit() {
             do {
                 try store.commit(pending)
@@ -68,6 +69,7 @@ struct Runner: Sendable {
                 report.outcomes.append(refresh.outcome)
                 states[refresh.update.state.key] = refresh.update.state
                 pending.append(refresh.update)
+                if refresh.changed { changed.insert(refresh.outcome.persona) }
                 if pending.count >= Self.commitEvery { commit() }
                 if let job = iterator.next(), !Task.isCancelled {
                     group.addTask { await pipeline.refresh(job.persona, job.source, configuration: configuration, state: known[job.key]) }
@@ -78,12 +80,22 @@ struct Runner: Sendable {
         // Abandoned work writes no snapshot: the files on disk stay as they were.
         guard !Task.isCancelled else { return report }
         let touched = snapshot ?? Set(jobs.map(\.persona.id))
-        writeSnapshots(configuration.personas.filter { touched.contains($0.id) }, configuration: configuration, states: states, report: &report)
+        writeSnapshots(configuration.personas.filter { touched.contains($0.id) }, changed: changed,
+                       configuration: configuration, states: states, report: &report)
         return report
     }
 
-    private func writeSnapshots(_ personas: [PersonaConfiguration], configuration: Configuration, states: [String: SourceState],
-                                report: inout Report) {
+    /// A digest of what a persona's configuration says; a persona whose configuration changed is re-scored.
+    static func configDigest(_ persona: PersonaConfiguration, _ configuration: Configuration) -> String {
+        SnapshotFingerprint.digest("\(persona.network)|\(persona.handle)|\(configuration.window)|"
+            + persona.sources.map { "\($0.kind):\($0.location)" }.joined(separator: ","))
+    }
+
+    /// Scores and writes the personas' snapshots. A persona none of whose sources changed, whose
+    /// configuration did not change and whose snapshot is younger than `snapshotMaximumAge` is not
+    /// even re-scored: its file on disk already says what a new one would.
+    private func writeSnapshots(_ personas: [PersonaConfiguration], changed: Set<PersonaID>, configuration: Configuration,
+                                states: [String: SourceState], report: inout Report) {
         let now = Date()
         let records = (try? store.personaRecords()) ?? [:]
         var batch: [(fileName: String, snapshot: PersonaSnapshot)] = []
@@ -91,6 +103,17 @@ struct Runner: Sendable {
         var scores: [(persona: PersonaID, generatedAt: Date, score: Score)] = []
         var entries: [SnapshotIndex.Entry] = []
         for persona in personas {
+            let fileName = Self.fileName(persona.id)
+            let digest = Self.configDigest(persona, configuration)
+            let previous = records[persona.id]
+            let path = (writer.directory as NSString).appendingPathComponent(fileName)
+            if let previous, !changed.contains(persona.id), previous.configDigest == digest,
+               now.timeIntervalSince(previous.writtenAt) < Self.snapshotMaximumAge, FileManager.default.fileExists(atPath: path),
+               let status = ScoreStatus(rawValue: previous.scoreStatus) {
+                entries.append(SnapshotIndex.Entry(id: persona.id.rawValue, network: persona.network, file: fileName,
+                                                   score: previous.scoreValue, status: status, generatedAt: previous.writtenAt))
+                continue
+            }
             let snapshot: PersonaSnapshot
             let score: Score
             do {
@@ -99,19 +122,17 @@ struct Runner: Sendable {
                 logger.error("persona \(persona.id): cannot compute its snapshot: \(error)")
                 continue
             }
-            let fileName = Self.fileName(persona.id)
             let fingerprint = SnapshotFingerprint.of(snapshot)
-            let previous = records[persona.id]
             var generatedAt = now
-            if let previous, previous.fingerprint == fingerprint, now.timeIntervalSince(previous.writtenAt) < Self.snapshotMaximumAge,
-               FileManager.default.fileExists(atPath: (writer.directory as NSString).appendingPathComponent(fileName)) {
+            if let previous, previous.fingerprint == fingerprint, previous.configDigest == digest,
+               now.timeIntervalSince(previous.writtenAt) < Self.snapshotMaximumAge, FileManager.default.fileExists(atPath: path) {
                 generatedAt = previous.writtenAt // unchanged: the file on disk says the same
             } else {
                 batch.append((fileName, snapshot))
                 newRecords[persona.id] = PersonaRecord(
-                    fingerprint: fingerprint, writtenAt: now, scoreValue: score.value,
-                    scoreStatus: score.status.rawValue, formulaVersion: score.formulaVersion)
-                if previous?.scoreValue != score.value || previous?.scoreStatus != score.status.rawValue
+                    fingerprint: fingerprint, configDigest: digest, writtenAt: now, scoreValue: snapshot.score.value,
+                    scoreStatus: snapshot.score.status.rawValue, formulaVersion: score.formulaVersion)
+                if previous?.scoreValue != snapshot.score.value || previous?.scoreStatus != snapshot.score.status.rawValue
                     || previous?.formulaVersion != score.formulaVersion {
                     scores.append((persona.id, now, score))
                 }

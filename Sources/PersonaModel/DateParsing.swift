@@ -31,7 +31,7 @@ public enum DateParsing {
     /// RFC 822 / RFC 1123 as used by RSS `pubDate`: `Mon, 02 Jan 2006 15:04:05 -0700`, with an
     /// optional weekday, optional seconds, 2- or 4-digit years and named zones (`GMT`, `EST`…).
     public static func rfc822(_ text: String) -> Date? {
-        var parts = text.replacingOccurrences(of: ",", with: " ").split(separator: " ")
+        var parts = text.split { $0 == " " || $0 == "," }
         if let first = parts.first, first.first?.isLetter == true { parts.removeFirst() }
         guard parts.count >= 4, let day = Int(parts[0]), let month = monthIndex(parts[1]),
               var year = Int(parts[2]), let (h, m, s) = clock(parts[3]) else { return nil }
@@ -43,7 +43,10 @@ public enum DateParsing {
     /// An HTTP date (RFC 9110): IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, the obsolete RFC 850
     /// form `Sunday, 06-Nov-94 08:49:37 GMT`, or asctime `Sun Nov  6 08:49:37 1994`.
     public static func httpDate(_ text: String) -> Date? {
-        if let date = rfc822(text.replacingOccurrences(of: "-", with: " ")) { return date }
+        if let date = rfc822(text) { return date }
+        // RFC 850: `Sunday, 06-Nov-94 08:49:37 GMT`.
+        let words = text.split { $0 == " " || $0 == "," || $0 == "-" }
+        if words.count == 6, let date = rfc822(words.joined(separator: " ")) { return date }
         let parts = text.split(separator: " ")
         guard parts.count == 5, let month = monthIndex(parts[1]), let day = Int(parts[2]), let year = Int(parts[4]),
               let (h, m, s) = clock(parts[3]) else { return nil }

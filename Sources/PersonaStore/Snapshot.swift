@@ -170,22 +170,22 @@ public struct SnapshotIndex: Codable, Sendable, Hashable {
     }
 }
 
-/// The one JSON shape for snapshots: snake_case keys, ISO 8601 dates, sorted keys for stable diffs.
+/// Reading snapshots back (`personactl`, tests): snake_case keys, ISO 8601 dates. Writing is
+/// `SnapshotJSON`'s.
 public enum SnapshotCoding {
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
-
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }
+}
+
+/// An HTTP status as far as a persona's state is concerned: every success (2xx, and 304 on a
+/// conditional request) is the same; any other status is itself.
+public func HTTPStatusClass(_ status: Int?) -> String {
+    guard let status else { return "-" }
+    return (200..<300).contains(status) || status == 304 ? "ok" : "\(status)"
 }
 
 /// A stable hash of what a snapshot says, leaving out the fields that move with the clock alone
@@ -204,10 +204,14 @@ public enum SnapshotFingerprint {
         }
         for source in snapshot.sources {
             text += "|s:\(source.kind.rawValue):\(source.location):\(source.status.rawValue):\(source.lastError ?? "-")"
-            text += ":\(source.httpStatus.map { "\($0)" } ?? "-"):\(source.consecutiveFailures)"
+            text += ":\(HTTPStatusClass(source.httpStatus)):\(source.consecutiveFailures)"
         }
         text += "|t:" + snapshot.topics.interests.joined(separator: ",") + ";" + snapshot.topics.expertise.joined(separator: ",")
-        // FNV-1a, 64 bits: stable across runs, unlike Swift's seeded Hasher.
+        return digest(text)
+    }
+
+    /// FNV-1a, 64 bits: stable across runs, unlike Swift's seeded `Hasher`.
+    public static func digest(_ text: String) -> String {
         var hash: UInt64 = 0xcbf29ce484222325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
         return String(hash, radix: 16)

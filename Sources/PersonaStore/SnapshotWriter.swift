@@ -22,21 +22,11 @@ public struct SnapshotWriter: Sendable {
     }
 
     public func write(_ snapshot: PersonaSnapshot, fileName: String) throws(SnapshotWriteError) {
-        try write(encode(snapshot, fileName: fileName), fileName: fileName)
+        try write(SnapshotJSON.encode(snapshot), fileName: fileName)
     }
 
     public func write(_ index: SnapshotIndex) throws(SnapshotWriteError) {
-        try write(encode(index, fileName: "index.json"), fileName: "index.json")
-    }
-
-    private func encode(_ value: some Encodable, fileName: String) throws(SnapshotWriteError) -> Data {
-        do {
-            var data = try SnapshotCoding.encoder().encode(value)
-            data.append(0x0A)
-            return data
-        } catch {
-            throw SnapshotWriteError(path: fileName, detail: "cannot encode (\(error))")
-        }
+        try write(SnapshotJSON.encode(index), fileName: "index.json")
     }
 
     /// Replaces `<directory>/<fileName>` with `data`, atomically and durably.
@@ -94,7 +84,7 @@ public struct SnapshotWriter: Sendable {
         var pending: [(temporary: String, target: String)] = []
         defer { for entry in pending { unlink(entry.temporary) } }
         for (fileName, snapshot) in batch {
-            let temporary = try writeTemporary(encode(snapshot, fileName: fileName), fileName: fileName, sync: false)
+            let temporary = try writeTemporary(SnapshotJSON.encode(snapshot), fileName: fileName, sync: false)
             pending.append((temporary, (directory as NSString).appendingPathComponent(fileName)))
         }
         guard !pending.isEmpty else { return }

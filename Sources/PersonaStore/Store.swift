@@ -78,13 +78,17 @@ public struct SourceUpdate: Sendable {
 public struct PersonaRecord: Sendable, Hashable {
     /// A hash of the snapshot's content without its clock-driven fields (see `SnapshotFingerprint`).
     public var fingerprint: String
+    /// A hash of the persona's configuration (network, handle, sources) when it was written.
+    public var configDigest: String
     public var writtenAt: Date
+    /// The snapshot's `score.value` and `score.status`, as written.
     public var scoreValue: Double?
     public var scoreStatus: String
     public var formulaVersion: String
 
-    public init(fingerprint: String, writtenAt: Date, scoreValue: Double?, scoreStatus: String, formulaVersion: String) {
+    public init(fingerprint: String, configDigest: String, writtenAt: Date, scoreValue: Double?, scoreStatus: String, formulaVersion: String) {
         self.fingerprint = fingerprint
+        self.configDigest = configDigest
         self.writtenAt = writtenAt
         self.scoreValue = scoreValue
         self.scoreStatus = scoreStatus
@@ -170,6 +174,7 @@ public final class Store: Sendable {
                 CREATE TABLE persona_state (
                     persona_id TEXT PRIMARY KEY NOT NULL,
                     fingerprint TEXT NOT NULL,
+                    config_digest TEXT NOT NULL,
                     written_at REAL NOT NULL,
                     score_value REAL,
                     score_status TEXT NOT NULL,
@@ -343,7 +348,7 @@ public final class Store: Sendable {
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM persona_state") {
                     guard let id = PersonaID(rawValue: row["persona_id"]) else { continue }
                     records[id] = PersonaRecord(
-                        fingerprint: row["fingerprint"], writtenAt: Date(timeIntervalSince1970: row["written_at"]),
+                        fingerprint: row["fingerprint"], configDigest: row["config_digest"], writtenAt: Date(timeIntervalSince1970: row["written_at"]),
                         scoreValue: row["score_value"], scoreStatus: row["score_status"], formulaVersion: row["formula_version"])
                 }
                 return records
@@ -361,11 +366,11 @@ public final class Store: Sendable {
             encoder.outputFormatting = .sortedKeys
             try pool.write { db in
                 let record = try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO persona_state (persona_id, fingerprint, written_at, score_value, score_status, formula_version)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO persona_state (persona_id, fingerprint, config_digest, written_at, score_value, score_status, formula_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """)
                 for (id, value) in records {
-                    try record.execute(arguments: [id.rawValue, value.fingerprint, value.writtenAt.timeIntervalSince1970,
+                    try record.execute(arguments: [id.rawValue, value.fingerprint, value.configDigest, value.writtenAt.timeIntervalSince1970,
                                                    value.scoreValue, value.scoreStatus, value.formulaVersion])
                 }
                 let history = try db.cachedStatement(sql: """

@@ -107,7 +107,7 @@ import TestSupport
 
     @Test func schemaRejectsWhatTheFormatForbids() throws {
         let validator = try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema)
-        let good = try SnapshotCoding.encoder().encode(snapshot(value: 50, status: .ok))
+        let good = SnapshotJSON.encode(snapshot(value: 50, status: .ok))
         #expect(validator.errors(in: good).isEmpty)
         var object = try #require(try JSONSerialization.jsonObject(with: good) as? [String: Any])
         var score = try #require(object["score"] as? [String: Any])

@@ -106,7 +106,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
             guard let date = item.date ?? item.updated, let id = item.id ?? item.link else { return nil }
             return Post(
                 id: id, createdAt: date, kind: .original,
-                text: item.title.isEmpty ? item.body : item.title, url: item.link, tags: item.tags,
+                text: item.title.isEmpty ? TextDecoding.stripTags(item.body) : item.title, url: item.link, tags: item.tags,
                 counts: EngagementCounts(replies: item.replies, likes: item.likes))
         }
     }
@@ -162,7 +162,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
         defer { text = "" }
         guard var current = item else { return }
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = TextDecoding.trimmed(text)
         switch (namespaceURI ?? "", name) {
         case (_, "item"), (Self.atom, "entry"):
             items.append(current)
@@ -170,9 +170,10 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
             return
         case ("", "guid"), (Self.atom, "id"): current.id = value.isEmpty ? current.id : value
         case ("", "link"): if !value.isEmpty { current.link = value }
-        case ("", "title"), (Self.atom, "title"): current.title = TextDecoding.stripTags(value)
+        case ("", "title"), (Self.atom, "title"):
+            current.title = value.utf8.contains(UInt8(ascii: "<")) ? TextDecoding.stripTags(value) : TextDecoding.decodeEntities(value)
         case ("", "description"), (Self.atom, "summary"), (Self.atom, "content"):
-            if current.body.isEmpty { current.body = TextDecoding.stripTags(value) }
+            if current.body.isEmpty { current.body = value } // stripped only if the item has no title
         case ("", "pubDate"): current.date = DateParsing.rfc822(value) ?? DateParsing.iso8601(value)
         case (Self.dublinCore, "date"): current.date = current.date ?? DateParsing.iso8601(value)
         case (Self.atom, "published"): current.date = DateParsing.iso8601(value)

@@ -1,10 +1,11 @@
 import Foundation
 
-/// Small text helpers shared by readers.
+/// Small text helpers shared by readers. They work on UTF-8 bytes and avoid Foundation's
+/// `NSString` paths: they run on every field of every record.
 enum TextDecoding {
     /// Decodes the HTML entities that platforms leave in exported text (`&amp;`, `&gt;`, `&#39;`, `&#x1F600;`).
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var index = text.startIndex
@@ -44,14 +45,51 @@ enum TextDecoding {
         }
     }
 
-    /// Removes tags from an HTML fragment, keeping its text (feeds' `description` and `content`).
+    /// Removes tags from an HTML fragment, keeping its text with runs of white space folded
+    /// (feeds' `description` and `content`, Mastodon's `content`).
     static func stripTags(_ html: String) -> String {
-        guard html.contains("<") else { return decodeEntities(html) }
-        var result = ""
+        let bytes = html.utf8
+        guard bytes.contains(UInt8(ascii: "<")) || bytes.contains(where: isSpace) else { return decodeEntities(html) }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
         var inTag = false
-        for char in html {
-            if char == "<" { inTag = true } else if char == ">" { inTag = false; result.append(" ") } else if !inTag { result.append(char) }
+        var pendingSpace = false
+        for byte in bytes {
+            if byte == UInt8(ascii: "<") {
+                inTag = true
+            } else if byte == UInt8(ascii: ">") {
+                inTag = false
+                pendingSpace = true
+            } else if !inTag {
+                if isSpace(byte) {
+                    pendingSpace = true
+                } else {
+                    if pendingSpace, !out.isEmpty { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(byte)
+                }
+            }
         }
-        return decodeEntities(result.split(whereSeparator: \.isWhitespace).joined(separator: " "))
+        return decodeEntities(String(decoding: out, as: UTF8.self))
     }
+
+    /// `text` without leading and trailing ASCII white space.
+    static func trimmed(_ text: String) -> String {
+        let bytes = text.utf8
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }) else { return "" }
+        guard let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        if first == bytes.startIndex, bytes.index(after: last) == bytes.endIndex { return text }
+        return String(text[first...last])
+    }
+
+    /// `text` without leading and trailing `characters` (ASCII only).
+    static func trimmed(_ text: String, _ characters: String) -> String {
+        let set = Set(characters.utf8)
+        let bytes = text.utf8
+        guard let first = bytes.firstIndex(where: { !set.contains($0) }),
+              let last = bytes.lastIndex(where: { !set.contains($0) }) else { return "" }
+        return String(text[first...last])
+    }
+
+    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
 }

@@ -16,7 +16,7 @@ public struct MastodonAPIReader: RemoteReader {
 
     /// `name@instance` names its instance; a bare `name` needs a configured `url`.
     public static func defaultURL(handle: String) -> String? {
-        let parts = handle.trimmingCharacters(in: CharacterSet(charactersIn: "@")).split(separator: "@")
+        let parts = TextDecoding.trimmed(handle, "@").split(separator: "@")
         return parts.count == 2 ? "https://\(parts[1])" : nil
     }
 
@@ -60,7 +60,7 @@ public struct MastodonAPIReader: RemoteReader {
             if let id = memo["account_id"] {
                 next = statuses(id)
             } else {
-                let acct = context.handle.trimmingCharacters(in: CharacterSet(charactersIn: "@"))
+                let acct = TextDecoding.trimmed(context.handle, "@")
                 next = SourceRequest(url: "\(base)/api/v1/accounts/lookup?acct=\(JSONReading.query(acct))", conditional: false)
             }
         }

@@ -62,7 +62,7 @@ public struct MastodonExportReader: ExportReader {
             }
             let tags = (note["tag"] as? [[String: Any]] ?? []).compactMap { tag -> String? in
                 guard tag["type"] as? String == "Hashtag", let name = tag["name"] as? String else { return nil }
-                return name.trimmingCharacters(in: CharacterSet(charactersIn: "#")).lowercased()
+                return TextDecoding.trimmed(name, "#").lowercased()
             }
             posts.append(Post(
                 id: id, createdAt: published, kind: kind, text: TextDecoding.stripTags(note["content"] as? String ?? ""),

@@ -16,7 +16,7 @@ public struct YouTubeFeedReader: DocumentReader {
 
     /// A channel id (`UC…`) or a playlist id (`PL…`, `UU…`) as the handle gives the feed's URL.
     public static func defaultURL(handle: String) -> String? {
-        let id = handle.trimmingCharacters(in: .whitespaces)
+        let id = TextDecoding.trimmed(handle)
         guard id.count >= 12, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else { return nil }
         if id.hasPrefix("UC") { return "https://www.youtube.com/feeds/videos.xml?channel_id=\(id)" }
         if id.hasPrefix("PL") || id.hasPrefix("UU") { return "https://www.youtube.com/feeds/videos.xml?playlist_id=\(id)" }

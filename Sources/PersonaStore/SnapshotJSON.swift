@@ -1,0 +1,194 @@
+import Foundation
+import PersonaModel
+
+/// Writes snapshot files: pretty-printed JSON with sorted keys and explicit nulls, dates in RFC
+/// 3339 (UTC, whole seconds), the shape `SnapshotCoding.decoder()` reads back.
+///
+/// Hand-written because a cycle writes thousands of snapshots and Foundation's `JSONEncoder`
+/// was the largest single cost of a full cycle (see Docs/benchmarks.md). The tests decode its
+/// output with `JSONDecoder` and validate it against the published schema.
+public enum SnapshotJSON {
+    /// A JSON value with object members kept in the order given (callers give them sorted).
+    indirect enum Value {
+        case object([(String, Value)])
+        case array([Value])
+        case string(String)
+        case number(Double)
+        case integer(Int)
+        case bool(Bool)
+        case null
+    }
+
+    public static func encode(_ snapshot: PersonaSnapshot) -> Data {
+        render(value(snapshot))
+    }
+
+    public static func encode(_ index: SnapshotIndex) -> Data {
+        render(.object([
+            ("generated_at", date(index.generatedAt)),
+            ("personas", .array(index.personas.map { entry in
+                .object([
+                    ("file", .string(entry.file)),
+                    ("generated_at", date(entry.generatedAt)),
+                    ("id", .string(entry.id)),
+                    ("network", .string(entry.network.rawValue)),
+                    ("score", number(entry.score)),
+                    ("status", .string(entry.status.rawValue)),
+                ])
+            })),
+            ("schema_version", .integer(index.schemaVersion)),
+        ]))
+    }
+
+    static func value(_ snapshot: PersonaSnapshot) -> Value {
+        let score = snapshot.score
+        return .object([
+            ("generated_at", date(snapshot.generatedAt)),
+            ("persona", .object([
+                ("handle", .string(snapshot.persona.handle)),
+                ("id", .string(snapshot.persona.id)),
+                ("network", .string(snapshot.persona.network.rawValue)),
+            ])),
+            ("schema_version", .integer(snapshot.schemaVersion)),
+            ("score", .object([
+                ("components", .array(score.components.map(component))),
+                ("formula_version", .string(score.formulaVersion)),
+                ("sample", .object([
+                    ("interactions", .integer(score.sample.interactions)),
+                    ("posts", .integer(score.sample.posts)),
+                ])),
+                ("status", .string(score.status.rawValue)),
+                ("status_reason", string(score.statusReason)),
+                ("value", number(score.value)),
+                ("window", .object([("end", date(score.window.end)), ("start", date(score.window.start))])),
+            ])),
+            ("sources", .array(snapshot.sources.map { source in
+                .object([
+                    ("consecutive_failures", .integer(source.consecutiveFailures)),
+                    ("http_status", source.httpStatus.map(Value.integer) ?? .null),
+                    ("kind", .string(source.kind.rawValue)),
+                    ("last_attempt", date(source.lastAttempt)),
+                    ("last_error", string(source.lastError)),
+                    ("last_success", date(source.lastSuccess)),
+                    ("location", .string(source.location)),
+                    ("next_attempt", date(source.nextAttempt)),
+                    ("status", .string(source.status.rawValue)),
+                ])
+            })),
+            ("topics", .object([
+                ("expertise", .array(snapshot.topics.expertise.map(Value.string))),
+                ("interests", .array(snapshot.topics.interests.map(Value.string))),
+            ])),
+        ])
+    }
+
+    static func component(_ component: Component) -> Value {
+        .object([
+            ("contribution", number(component.contribution)),
+            ("evidence", .array(component.evidence.map { evidence in
+                .object([("count", .integer(evidence.count)), ("post_id", .string(evidence.postId)), ("url", string(evidence.url))])
+            })),
+            ("measured", .bool(component.measured)),
+            ("name", .string(component.name)),
+            ("normalized", number(component.normalized)),
+            ("raw", number(component.raw)),
+            ("reason", .string(component.reason)),
+            ("weight", .number(component.weight)),
+        ])
+    }
+
+    static func string(_ value: String?) -> Value { value.map(Value.string) ?? .null }
+    static func number(_ value: Double?) -> Value { value.map(Value.number) ?? .null }
+    static func date(_ value: Date?) -> Value { value.map { .string(rfc3339($0)) } ?? .null }
+
+    /// `2026-11-27T02:41:52Z`, computed without a formatter (civil-from-days, Howard Hinnant).
+    static func rfc3339(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        let secondOfDay = seconds - days * 86400
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let hour = secondOfDay / 3600, minute = secondOfDay % 3600 / 60, second = secondOfDay % 60
+        let yearText = year < 1000 ? String(repeating: "0", count: 4 - "\(year)".count) + "\(year)" : "\(year)"
+        return "\(yearText)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z"
+    }
+
+    static func render(_ value: Value) -> Data {
+        var out: [UInt8] = []
+        out.reserveCapacity(4096)
+        write(value, indent: 0, into: &out)
+        out.append(0x0A)
+        return Data(out)
+    }
+
+    private static func write(_ value: Value, indent: Int, into out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .integer(let number): out.append(contentsOf: String(number).utf8)
+        case .number(let number):
+            if !number.isFinite {
+                out.append(contentsOf: "null".utf8)
+            } else if number == number.rounded(), abs(number) < 1e15 {
+                out.append(contentsOf: String(Int(number)).utf8)
+            } else {
+                out.append(contentsOf: "\(number)".utf8)
+            }
+        case .string(let text): writeString(text, into: &out)
+        case .array(let elements):
+            guard !elements.isEmpty else { out.append(contentsOf: "[\n\n\(spaces(indent))]".utf8); return }
+            out.append(contentsOf: "[\n".utf8)
+            for (index, element) in elements.enumerated() {
+                out.append(contentsOf: spaces(indent + 2).utf8)
+                write(element, indent: indent + 2, into: &out)
+                out.append(contentsOf: (index < elements.count - 1 ? ",\n" : "\n").utf8)
+            }
+            out.append(contentsOf: spaces(indent).utf8)
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            guard !members.isEmpty else { out.append(contentsOf: "{\n\n\(spaces(indent))}".utf8); return }
+            out.append(contentsOf: "{\n".utf8)
+            for (index, (key, member)) in members.enumerated() {
+                out.append(contentsOf: spaces(indent + 2).utf8)
+                writeString(key, into: &out)
+                out.append(contentsOf: " : ".utf8)
+                write(member, indent: indent + 2, into: &out)
+                out.append(contentsOf: (index < members.count - 1 ? ",\n" : "\n").utf8)
+            }
+            out.append(contentsOf: spaces(indent).utf8)
+            out.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func spaces(_ count: Int) -> String { String(repeating: " ", count: count) }
+
+    private static func writeString(_ text: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case 0x0A: out.append(contentsOf: "\\n".utf8)
+            case 0x0D: out.append(contentsOf: "\\r".utf8)
+            case 0x09: out.append(contentsOf: "\\t".utf8)
+            case 0x08: out.append(contentsOf: "\\b".utf8)
+            case 0x0C: out.append(contentsOf: "\\f".utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: "\\u00".utf8)
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0x0F)])
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
