@@ -97,15 +97,36 @@ public enum DateParsing {
             .addingTimeInterval(fraction - offset)
     }
 
+    /// `Jan`…`Dec` (any case, longer names allowed) → 1…12, on bytes: this runs per record.
     static func monthIndex(_ name: Substring) -> Int? {
-        months.firstIndex(of: name.prefix(3).lowercased()).map { $0 + 1 }
+        let bytes = Array(name.utf8.prefix(3)).map { $0 | 0x20 }
+        guard bytes.count == 3 else { return nil }
+        for (index, month) in monthBytes.enumerated() where month == bytes { return index + 1 }
+        return nil
     }
 
+    static let monthBytes = months.map { Array($0.utf8) }
+
+    /// `HH:MM[:SS]` on bytes.
     static func clock(_ text: Substring) -> (Int, Int, Int)? {
-        let fields = text.split(separator: ":")
-        guard fields.count >= 2, let h = Int(fields[0]), let m = Int(fields[1]) else { return nil }
-        let s = fields.count > 2 ? Int(fields[2].prefix(2)) ?? 0 : 0
-        return (h, m, s)
+        var fields = [0, 0, 0]
+        var field = 0
+        var digits = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ":") {
+                guard digits > 0, field < 2 else { return nil }
+                field += 1
+                digits = 0
+            } else if byte >= 0x30, byte <= 0x39 {
+                guard digits < 2 else { if field == 2 { break } else { return nil } }
+                fields[field] = fields[field] * 10 + Int(byte - 0x30)
+                digits += 1
+            } else {
+                break
+            }
+        }
+        guard field >= 1, digits > 0 else { return nil }
+        return (fields[0], fields[1], fields[2])
     }
 
     /// `+0000`, `-07:00`, `GMT`, `UT`, `Z`, US zone names; seconds east of UTC.

@@ -149,8 +149,8 @@ public final class Store: Sendable {
                     persona_id TEXT NOT NULL,
                     kind TEXT NOT NULL,
                     location TEXT NOT NULL,
-                    validators TEXT NOT NULL DEFAULT '{}',
-                    memo TEXT NOT NULL DEFAULT '{}',
+                    validators TEXT NOT NULL DEFAULT '',   -- lines of url TAB etag TAB last-modified
+                    memo TEXT NOT NULL DEFAULT '',         -- lines of key TAB value
                     content_signature TEXT,
                     last_attempt REAL,
                     last_success REAL,
@@ -280,14 +280,8 @@ public final class Store: Sendable {
     private static func sourceState(_ row: Row) -> SourceState? {
         guard let persona = PersonaID(rawValue: row["persona_id"]), let kind = SourceKind(rawValue: row["kind"]) else { return nil }
         var state = SourceState(key: row["source_key"], personaID: persona, kind: kind, location: row["location"])
-        let validators: String = row["validators"]
-        let memo: String = row["memo"]
-        if validators != "{}" {
-            state.validators = (try? JSONDecoder().decode([String: Validators].self, from: Data(validators.utf8))) ?? [:]
-        }
-        if memo != "{}" {
-            state.memo = (try? JSONDecoder().decode([String: String].self, from: Data(memo.utf8))) ?? [:]
-        }
+        state.validators = Self.decodeValidators(row["validators"])
+        state.memo = Self.decodeMemo(row["memo"])
         state.contentSignature = row["content_signature"]
         state.lastAttempt = (row["last_attempt"] as Double?).map(Date.init(timeIntervalSince1970:))
         state.lastSuccess = (row["last_success"] as Double?).map(Date.init(timeIntervalSince1970:))
@@ -301,6 +295,41 @@ public final class Store: Sendable {
         return state
     }
 
+    // Validators and memos are lines of tab-separated fields: URLs, ETags, dates and ids hold no
+    // tabs or newlines (any that appear are dropped), and this costs nothing to read per source.
+    static func clean(_ text: String) -> String { text.filter { $0 != "\t" && $0 != "\n" } }
+
+    static func encode(_ validators: [String: Validators]) -> String {
+        validators.keys.sorted().map { url in
+            let value = validators[url]
+            return [url, value?.etag ?? "", value?.lastModified ?? ""].map(clean).joined(separator: "\t")
+        }.joined(separator: "\n")
+    }
+
+    static func decodeValidators(_ text: String) -> [String: Validators] {
+        var result: [String: Validators] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            result[String(fields[0])] = Validators(etag: fields[1].isEmpty ? nil : String(fields[1]),
+                                                    lastModified: fields[2].isEmpty ? nil : String(fields[2]))
+        }
+        return result
+    }
+
+    static func encode(_ memo: [String: String]) -> String {
+        memo.keys.sorted().map { clean($0) + "\t" + clean(memo[$0] ?? "") }.joined(separator: "\n")
+    }
+
+    static func decodeMemo(_ text: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            if fields.count == 2 { result[String(fields[0])] = String(fields[1]) }
+        }
+        return result
+    }
+
     /// Saves a source's state and, in the same transaction, the posts its poll read.
     public func save(_ state: SourceState, posts: [Post] = [], observedAt: Date = Date()) throws(StoreError) {
         try commit([SourceUpdate(state: state, posts: posts, observedAt: observedAt)])
@@ -310,8 +339,6 @@ public final class Store: Sendable {
     public func commit(_ updates: [SourceUpdate]) throws(StoreError) {
         guard !updates.isEmpty else { return }
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
             try pool.write { db in
                 let statement = try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO source_state
@@ -323,8 +350,8 @@ public final class Store: Sendable {
                 for update in updates {
                     let state = update.state
                     _ = try Self.insert(update.posts, persona: state.personaID, sourceKey: state.key, observedAt: update.observedAt, db)
-                    let validators = state.validators.isEmpty ? "{}" : String(decoding: try encoder.encode(state.validators), as: UTF8.self)
-                    let memo = state.memo.isEmpty ? "{}" : String(decoding: try encoder.encode(state.memo), as: UTF8.self)
+                    let validators = Self.encode(state.validators)
+                    let memo = Self.encode(state.memo)
                     try statement.execute(arguments: [
                         state.key, state.personaID.rawValue, state.kind.rawValue, state.location, validators, memo,
                         state.contentSignature, state.lastAttempt?.timeIntervalSince1970,
