@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # One personad cycle over many HTTP sources, against curl fetching the same URLs, side by side.
 #
-#   Benchmarks/http-cycle.sh [FEEDS] [MASTODON]      (default 10000 1000)
+#   Benchmarks/http-cycle.sh [FEEDS] [MASTODON] [ITEMS]     (default 10000 1000 20)
+#
+# ITEMS is the number of posts per feed: `Benchmarks/http-cycle.sh 1 0 100000` shows how the cost
+# of one persona grows with its history.
 #
 # nginx (installed from apt if missing) serves on 127.0.0.1 FEEDS generated RSS feeds (20 items,
 # ~9 KB, gzip on) and MASTODON accounts (lookup + a 40-status page). Measured with /usr/bin/time -v:
@@ -14,6 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 feeds="${1:-10000}"
 mastodon="${2:-1000}"
+items="${3:-20}"
 need=()
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 [ -x /usr/bin/time ] || need+=(time)
@@ -29,7 +33,7 @@ work="$(mktemp -d)"
 port=$((20000 + RANDOM % 20000))
 cleanup() { [ -f "$work/nginx.pid" ] && kill "$(cat "$work/nginx.pid")" 2>/dev/null; [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"; }
 trap cleanup EXIT
-python3 Benchmarks/generate-http-fixtures.py "$work" "$port" "$feeds" "$mastodon"
+python3 Benchmarks/generate-http-fixtures.py "$work" "$port" "$feeds" "$mastodon" "$items"
 chmod 755 "$work" && chmod -R a+rX "$work/www" # nginx's workers run as another user
 mkdir -p "$work/tmp" "$work/logs"
 cat > "$work/nginx.conf" <<NGINX
@@ -102,7 +106,7 @@ requests_first=$(wc -l < "$work/urls-first.txt")
 requests_second=$(wc -l < "$work/urls-second.txt")
 
 echo
-echo "$feeds feeds + $mastodon Mastodon accounts; first pass $requests_first requests, second pass $requests_second (curl saw $not_modified × 304); $snapshots snapshot files"
+echo "$feeds feeds of $items posts + $mastodon Mastodon accounts; first pass $requests_first requests, second pass $requests_second (curl saw $not_modified × 304); $snapshots snapshot files"
 echo
 echo "| pass | curl wall s | curl CPU s | curl RSS MB | personad wall s | personad CPU s | personad RSS MB | wall ratio | personad CPU ms/source |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"

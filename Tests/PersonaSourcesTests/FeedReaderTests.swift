@@ -90,6 +90,15 @@ import Testing
         #expect(error?.description.contains("malformed XML") == true)
     }
 
+    @Test func truncatedAndBrokenDocumentsSayWhatIsWrong() throws {
+        let cut = #expect(throws: SourceError.self) { try read("<rss version=\"2.0\"><channel><item><title>x</title>") }
+        #expect(cut?.description.contains("ends before its elements are closed") == true)
+        let mismatch = #expect(throws: SourceError.self) { try read("<rss version=\"2.0\"><channel></item></channel></rss>") }
+        #expect(mismatch?.description.contains("does not match") == true)
+        let ampersand = #expect(throws: SourceError.self) { try read("<rss version=\"2.0\"><channel><title>a & b</title></channel></rss>") }
+        #expect(ampersand?.description.contains("bare '&'") == true)
+    }
+
     @Test func htmlIsNotAFeed() throws {
         let error = #expect(throws: SourceError.self) { try read("<html><body>hello</body></html>") }
         #expect(error?.description.contains("not an RSS, Atom or JSON feed") == true)
@@ -117,5 +126,22 @@ import Testing
         for bad in ["", "yesterday", "2026-13-01T00:00:00Z", "2026-03-06T25:00:00Z", "Fri Mar 06 2026"] {
             #expect(DateParsing.iso8601(bad) == nil && DateParsing.twitter(bad) == nil, "\(bad)")
         }
+    }
+}
+
+@Suite struct LargeFeedTests {
+    /// libxml2 flags every document over 10 MB with an internal error once it has parsed it all;
+    /// a complete feed of that size must still be read, and a truncated one must not.
+    @Test func feedsOverTenMegabytesAreRead() throws {
+        let item = "<item><title>t</title><link>https://e.example/%d</link><pubDate>Mon, 01 Jun 2026 10:00:00 +0000</pubDate><description>"
+            + String(repeating: "word ", count: 40) + "</description></item>\n"
+        var text = "<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel><title>big</title>\n"
+        for index in 0..<50_000 { text += item.replacingOccurrences(of: "%d", with: String(index)) }
+        text += "</channel></rss>\n"
+        #expect(text.utf8.count > 10_500_000)
+        let posts = try FeedReader().read(Data(text.utf8), location: "big.xml", handle: "h").posts
+        #expect(posts.count == 50_000)
+        let cut = Data(text.utf8.prefix(text.utf8.count - 40))
+        #expect(throws: SourceError.self) { try FeedReader().read(cut, location: "big.xml", handle: "h") }
     }
 }

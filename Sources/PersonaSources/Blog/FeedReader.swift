@@ -82,10 +82,14 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     }
 
     private var root: String?
+    private var depth = 0
+    private(set) var rootClosed = false
     private var item: Item?
     private var text = ""
     private var items: [Item] = []
     private var errorLine: Int?
+    /// The first error libxml2 reported: later ones follow from it.
+    private var errorCode: Int?
 
     static func parse(_ data: Data, location: String) throws(SourceError) -> [Post] {
         let delegate = XMLFeedParser()
@@ -93,11 +97,19 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
-        // XMLParser may return true for a document cut short, with `parserError` set: check both.
+        // XMLParser may return true for a document cut short, with or without `parserError` set:
+        // a feed is complete only when its root element was closed.
         let parsed = parser.parse()
-        if !parsed || parser.parserError != nil {
-            let reason = parser.parserError.map(XMLFeedParser.describe) ?? "unknown error"
+        let code = delegate.errorCode ?? (parser.parserError as NSError?)?.code
+        // A complete document over 10 MB draws a false internal error (see `internalError`).
+        let hugeInputFalseAlarm = code == Self.internalError && delegate.rootClosed
+        if (!parsed || code != nil) && !hugeInputFalseAlarm {
+            let reason = code == 5 && !delegate.rootClosed ? "the document ends before its elements are closed"
+                : code.map(describe) ?? "unknown error"
             throw SourceError(location: location, line: delegate.errorLine ?? parser.lineNumber, detail: "malformed XML feed (\(reason))")
+        }
+        if delegate.root != nil, !delegate.rootClosed {
+            throw SourceError(location: location, line: parser.lineNumber, detail: "malformed XML feed (the document ends before its elements are closed)")
         }
         guard let root = delegate.root, ["rss", "feed", "RDF"].contains(root) else {
             throw SourceError(location: location, detail: "not an RSS, Atom or JSON feed (root element '\(delegate.root ?? "none")')")
@@ -111,24 +123,28 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         }
     }
 
-    /// libxml2's error codes carry no message on Linux; name the common ones.
-    static func describe(_ error: any Error) -> String {
-        let code = (error as NSError).code
-        switch XMLParser.ErrorCode(rawValue: code) {
-        case .prematureDocumentEndError?: return "the document ends before its elements are closed"
-        case .tagNameMismatchError?: return "an end tag does not match its start tag"
-        case .entityRefAtEOFError?, .entityRefLoopError?, .entityReferenceMissingSemiError?, .entityReferenceWithoutNameError?:
-            return "a bare '&' or a broken entity reference"
-        case .emptyDocumentError?: return "the document is empty"
-        case .invalidCharacterError?, .characterRefInEpilogError?: return "an invalid character"
-        case .notWellBalancedError?: return "elements are not well balanced"
-        case .documentStartError?: return "no XML at the start of the document"
+    /// Foundation on Linux hands over libxml2's own error codes (`xmlParserErrors`), with no
+    /// message: name the common ones.
+    static func describe(_ code: Int) -> String {
+        switch code {
+        case 1: return "the XML parser failed internally"
+        case 4: return "the document is empty"
+        case 5: return "content after the end of the document, or a document cut short"
+        case 9: return "an invalid character"
+        case 22, 23, 68: return "a bare '&' or a broken entity reference"
+        case 73, 77: return "an unfinished tag"
+        case 76: return "an end tag does not match its start tag"
         default: return "XML error \(code)"
         }
     }
 
+    /// libxml2's XML_ERR_INTERNAL_ERROR, which it also reports after a complete document of over
+    /// 10 MB when XML_PARSE_HUGE is off (XMLParser leaves it off).
+    static let internalError = 1
+
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
         if root == nil { root = name }
+        depth += 1
         text = ""
         if name == "item" || (name == "entry" && namespaceURI == Self.atom) {
             item = Item()
@@ -154,12 +170,17 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
     func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-        if errorLine == nil { errorLine = parser.lineNumber }
+        if errorLine == nil {
+            errorLine = parser.lineNumber
+            errorCode = (parseError as NSError).code
+        }
     }
 
     func parser(_ parser: XMLParser, foundCDATA block: Data) { text += String(decoding: block, as: UTF8.self) }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+        depth -= 1
+        if depth == 0 { rootClosed = true }
         defer { text = "" }
         guard var current = item else { return }
         let value = TextDecoding.trimmed(text)
