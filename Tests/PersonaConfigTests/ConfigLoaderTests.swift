@@ -140,3 +140,40 @@ import Testing
         #expect(!configuration.personas.isEmpty)
     }
 }
+
+@Suite struct SourceURLDefaultTests {
+    func source(network: String, handle: String, kind: String = "api", url: String? = nil) throws -> SourceConfiguration {
+        try ConfigLoader.parse("""
+            [[persona]]
+            id = "p"
+            network = "\(network)"
+            handle = "\(handle)"
+              [[persona.source]]
+              kind = "\(kind)"
+            \(url.map { "  url = \"\($0)\"" } ?? "")
+            """, file: "/etc/personad/personad.toml").personas[0].sources[0]
+    }
+
+    @Test func defaultsComeFromTheReaders() throws {
+        #expect(try source(network: "bluesky", handle: "ana.bsky.social").url == "https://public.api.bsky.app")
+        #expect(try source(network: "reddit", handle: "ana").url == "https://www.reddit.com")
+        #expect(try source(network: "mastodon", handle: "ana@social.example").url == "https://social.example")
+        #expect(try source(network: "mastodon", handle: "@ana@social.example").url == "https://social.example")
+        #expect(try source(network: "youtube", handle: "UCabcdefghijklmnopqrstuv", kind: "feed").url
+                == "https://www.youtube.com/feeds/videos.xml?channel_id=UCabcdefghijklmnopqrstuv")
+        // A configured URL wins; a loopback http:// URL is accepted (tests and local mirrors).
+        #expect(try source(network: "bluesky", handle: "a", url: "http://127.0.0.1:8080").url == "http://127.0.0.1:8080")
+    }
+
+    @Test func aBareMastodonNameNeedsAnInstance() {
+        let error = #expect(throws: ConfigError.self) { try source(network: "mastodon", handle: "ana") }
+        #expect(error?.description.contains("name@instance") == true)
+    }
+
+    @Test func engineLimits() throws {
+        let configuration = try ConfigLoader.parse("[daemon]\nmax_connections = 20\nmax_per_host = 2\nmax_pages = 3\n", file: "/x.toml")
+        #expect(configuration.maximumConnections == 20 && configuration.maximumPerHost == 2 && configuration.maximumPages == 3)
+        #expect(throws: ConfigError.self) { try ConfigLoader.parse("[daemon]\nmax_per_host = 0\n", file: "/x.toml") }
+        #expect(throws: ConfigError.self) { try ConfigLoader.parse("[daemon]\nmax_connections = 2.5\n", file: "/x.toml") }
+    }
+}
