@@ -118,13 +118,14 @@ struct TableReader {
         }
 
         var personas: [PersonaConfiguration] = []
+        var ids: Set<PersonaID> = []
         if let personaValue = root["persona"] {
             guard let array = personaValue.array else { throw fail(top.appending("persona"), "expected [[persona]] tables") }
             for (index, element) in array.enumerated() {
                 let path = top.appending("persona", index: index)
                 guard let table = element.table else { throw fail(path, "expected a table") }
                 let persona = try self.persona(table, at: path)
-                if personas.contains(where: { $0.id == persona.id }) {
+                guard ids.insert(persona.id).inserted else {
                     throw fail(path.appending("id"), "'\(persona.id)' is used by another persona; ids must be unique")
                 }
                 personas.append(persona)

@@ -43,11 +43,26 @@ public struct SourceConfiguration: Sendable, Hashable {
     public var timeout: TimeInterval
 
     /// Where the data comes from, fit to print: the path, or the URL without credentials.
-    public var location: String {
-        if let path { return path }
-        guard let url, var components = URLComponents(string: url) else { return url ?? "" }
-        components.user = nil
-        components.password = nil
-        return components.string ?? url
+    /// Computed once: it is part of every source's key.
+    public let location: String
+
+    public init(kind: SourceKind, path: String?, url: String?, interval: TimeInterval?, caFile: String?,
+                maximumBytes: Int, timeout: TimeInterval) {
+        self.kind = kind
+        self.path = path
+        self.url = url
+        self.interval = interval
+        self.caFile = caFile
+        self.maximumBytes = maximumBytes
+        self.timeout = timeout
+        if let path {
+            location = path
+        } else if let url, var components = URLComponents(string: url) {
+            components.user = nil
+            components.password = nil
+            location = components.string ?? url
+        } else {
+            location = url ?? ""
+        }
     }
 }

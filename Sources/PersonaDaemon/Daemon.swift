@@ -39,7 +39,7 @@ public final class Daemon: Service {
         let engine = Self.engine(configuration)
         defer { engine.shutdown() }
         let states = (try? store.sourceStates()) ?? [:]
-        Self.restoreGates(states, configuration: configuration, engine: engine)
+        Self.restoreGates(store, configuration: configuration, engine: engine)
         let runner = Runner(pipeline: Pipeline(store: store, engine: engine, logger: logger), writer: writer, logger: logger)
         let pidFile = PidFile(path: configuration.pidFile)
         do {
@@ -104,10 +104,11 @@ public final class Daemon: Service {
     }
 
     /// Servers' "not before" survives a restart: each stored one gates its host again.
-    static func restoreGates(_ states: [String: SourceState], configuration: Configuration, engine: FetchEngine) {
-        let now = Date()
+    static func restoreGates(_ store: Store, configuration: Configuration, engine: FetchEngine) {
+        let gates = (try? store.notBefore(after: Date())) ?? [:]
+        guard !gates.isEmpty else { return }
         for job in Scheduler.jobs(of: configuration) {
-            guard let notBefore = states[job.key]?.notBefore, notBefore > now, let url = job.source.url else { continue }
+            guard let notBefore = gates[job.key], let url = job.source.url else { continue }
             engine.setNotBefore(notBefore, host: URL(string: url)?.host ?? "")
         }
     }
@@ -118,7 +119,7 @@ public final class Daemon: Service {
         let (store, writer) = try open(configuration)
         let engine = engine(configuration)
         defer { engine.shutdown() }
-        restoreGates((try? store.sourceStates()) ?? [:], configuration: configuration, engine: engine)
+        restoreGates(store, configuration: configuration, engine: engine)
         let runner = Runner(pipeline: Pipeline(store: store, engine: engine, logger: logger), writer: writer, logger: logger)
         let report = await runner.run(Scheduler.jobs(of: configuration), configuration: configuration, heartbeat: nil)
         try writer.write(SnapshotIndex(generatedAt: Date(), personas: report.entries.sorted { $0.id < $1.id }))

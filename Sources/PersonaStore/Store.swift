@@ -251,10 +251,16 @@ public final class Store: Sendable {
 
     // MARK: Source state
 
+    /// The columns `sourceState(_:)` reads, by position (by-name lookup costs more than the read).
+    static let stateColumns = """
+        source_key, persona_id, kind, location, validators, memo, content_signature, last_attempt, last_success,
+        last_error, consecutive_failures, audience, next_attempt, not_before, http_status, gone
+        """
+
     public func sourceState(key: String) throws(StoreError) -> SourceState? {
         do {
             return try pool.read { db in
-                try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM source_state WHERE source_key = ?"), arguments: [key])
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.stateColumns) FROM source_state WHERE source_key = ?"), arguments: [key])
                     .flatMap(Self.sourceState)
             }
         } catch {
@@ -267,7 +273,8 @@ public final class Store: Sendable {
         do {
             return try pool.read { db in
                 var states: [String: SourceState] = [:]
-                for row in try Row.fetchAll(db, sql: "SELECT * FROM source_state") {
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.stateColumns) FROM source_state")
+                while let row = try rows.next() {
                     if let state = Self.sourceState(row) { states[state.key] = state }
                 }
                 return states
@@ -278,21 +285,36 @@ public final class Store: Sendable {
     }
 
     private static func sourceState(_ row: Row) -> SourceState? {
-        guard let persona = PersonaID(rawValue: row["persona_id"]), let kind = SourceKind(rawValue: row["kind"]) else { return nil }
-        var state = SourceState(key: row["source_key"], personaID: persona, kind: kind, location: row["location"])
-        state.validators = Self.decodeValidators(row["validators"])
-        state.memo = Self.decodeMemo(row["memo"])
-        state.contentSignature = row["content_signature"]
-        state.lastAttempt = (row["last_attempt"] as Double?).map(Date.init(timeIntervalSince1970:))
-        state.lastSuccess = (row["last_success"] as Double?).map(Date.init(timeIntervalSince1970:))
-        state.lastError = row["last_error"]
-        state.consecutiveFailures = row["consecutive_failures"]
-        state.audience = row["audience"]
-        state.nextAttempt = (row["next_attempt"] as Double?).map(Date.init(timeIntervalSince1970:))
-        state.notBefore = (row["not_before"] as Double?).map(Date.init(timeIntervalSince1970:))
-        state.httpStatus = row["http_status"]
-        state.gone = row["gone"]
+        guard let persona = PersonaID(rawValue: row[1]), let kind = SourceKind(rawValue: row[2]) else { return nil }
+        var state = SourceState(key: row[0], personaID: persona, kind: kind, location: row[3])
+        state.validators = Self.decodeValidators(row[4])
+        state.memo = Self.decodeMemo(row[5])
+        state.contentSignature = row[6]
+        state.lastAttempt = (row[7] as Double?).map(Date.init(timeIntervalSince1970:))
+        state.lastSuccess = (row[8] as Double?).map(Date.init(timeIntervalSince1970:))
+        state.lastError = row[9]
+        state.consecutiveFailures = row[10]
+        state.audience = row[11]
+        state.nextAttempt = (row[12] as Double?).map(Date.init(timeIntervalSince1970:))
+        state.notBefore = (row[13] as Double?).map(Date.init(timeIntervalSince1970:))
+        state.httpStatus = row[14]
+        state.gone = row[15]
         return state
+    }
+
+    /// Sources whose server asked for no requests before a time still to come.
+    public func notBefore(after now: Date) throws(StoreError) -> [String: Date] {
+        do {
+            return try pool.read { db in
+                var result: [String: Date] = [:]
+                let rows = try Row.fetchCursor(db, sql: "SELECT source_key, not_before FROM source_state WHERE not_before > ?",
+                                               arguments: [now.timeIntervalSince1970])
+                while let row = try rows.next() { result[row[0]] = Date(timeIntervalSince1970: row[1]) }
+                return result
+            }
+        } catch {
+            throw failure("read servers' retry times", error)
+        }
     }
 
     // Validators and memos are lines of tab-separated fields: URLs, ETags, dates and ids hold no
