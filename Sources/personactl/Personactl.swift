@@ -195,7 +195,7 @@ struct Refresh: ParsableCommand {
                     print("refreshed: index.json generated at \(ISO8601DateFormatter().string(from: now))")
                     return
                 }
-                usleep(100_000)
+                usleep(20_000)
             }
             throw Failure("timed out after \(wait)s waiting for \(indexPath) to change", code: 2)
         } catch let error as Failure {
