@@ -101,7 +101,7 @@ public final class Pipeline: Sendable {
         if let error { logger.error("persona \(persona.id): source failed: \(error)") }
         let posts = observation?.posts ?? []
         let changed = !posts.isEmpty || stored == nil || stored?.lastError != state.lastError || stored?.gone != state.gone
-            || HTTPStatusClass(stored?.httpStatus) != HTTPStatusClass(state.httpStatus) || stored?.consecutiveFailures != state.consecutiveFailures
+            || SnapshotFingerprint.statusClass(stored?.httpStatus) != SnapshotFingerprint.statusClass(state.httpStatus) || stored?.consecutiveFailures != state.consecutiveFailures
             || stored?.audience != state.audience || (stored?.notBefore != nil) != (state.notBefore != nil)
             || stored?.lastSuccess == nil
         // The posts and the state that says they were read are committed together.

@@ -181,13 +181,6 @@ public enum SnapshotCoding {
     }
 }
 
-/// An HTTP status as far as a persona's state is concerned: every success (2xx, and 304 on a
-/// conditional request) is the same; any other status is itself.
-public func HTTPStatusClass(_ status: Int?) -> String {
-    guard let status else { return "-" }
-    return (200..<300).contains(status) || status == 304 ? "ok" : "\(status)"
-}
-
 /// A stable hash of what a snapshot says, leaving out the fields that move with the clock alone
 /// (`generated_at`, the window, the sources' attempt times). Two snapshots with the same
 /// fingerprint differ only in those; the daemon then need not rewrite the file.
@@ -204,10 +197,17 @@ public enum SnapshotFingerprint {
         }
         for source in snapshot.sources {
             text += "|s:\(source.kind.rawValue):\(source.location):\(source.status.rawValue):\(source.lastError ?? "-")"
-            text += ":\(HTTPStatusClass(source.httpStatus)):\(source.consecutiveFailures)"
+            text += ":\(statusClass(source.httpStatus)):\(source.consecutiveFailures)"
         }
         text += "|t:" + snapshot.topics.interests.joined(separator: ",") + ";" + snapshot.topics.expertise.joined(separator: ",")
         return digest(text)
+    }
+
+    /// An HTTP status as far as a persona's state is concerned: every success (2xx, and 304 on a
+    /// conditional request) is the same; any other status is itself.
+    public static func statusClass(_ status: Int?) -> String {
+        guard let status else { return "-" }
+        return (200..<300).contains(status) || status == 304 ? "ok" : "\(status)"
     }
 
     /// FNV-1a, 64 bits: stable across runs, unlike Swift's seeded `Hasher`.
