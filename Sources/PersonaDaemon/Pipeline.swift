@@ -100,14 +100,15 @@ public final class Pipeline: Sendable {
         }
         if let error { logger.error("persona \(persona.id): source failed: \(error)") }
         let posts = observation?.posts ?? []
-        let changed = !posts.isEmpty || stored == nil || stored?.lastError != state.lastError || stored?.gone != state.gone
+        let interactions = observation?.interactions ?? []
+        let changed = !posts.isEmpty || !interactions.isEmpty || stored == nil || stored?.lastError != state.lastError || stored?.gone != state.gone
             || SnapshotFingerprint.statusClass(stored?.httpStatus) != SnapshotFingerprint.statusClass(state.httpStatus) || stored?.consecutiveFailures != state.consecutiveFailures
             || stored?.audience != state.audience || (stored?.notBefore != nil) != (state.notBefore != nil)
             || stored?.lastSuccess == nil
         // The posts and the state that says they were read are committed together.
         return Refresh(
             outcome: SourceOutcome(key: key, persona: persona.id, location: source.location, error: error, nextAttempt: next),
-            update: SourceUpdate(state: state, posts: posts, observedAt: now), changed: changed)
+            update: SourceUpdate(state: state, posts: posts, interactions: interactions, observedAt: now), changed: changed)
     }
 
     /// Writes the attempt into the state and plans the next poll.

@@ -10,6 +10,8 @@ public enum Metric: String, Sendable, Hashable, Codable, CaseIterable {
 /// measure what it cannot.
 public struct Observation: Sendable {
     public var posts: [Post]
+    /// Messages, endorsements, reactions given…: what is not a post.
+    public var interactions: [Interaction]
     /// Followers or connections, when the source states them.
     public var audience: Int?
     /// Posts by others that the reader skipped (reposts, boosts): counted for the record only.
@@ -17,8 +19,10 @@ public struct Observation: Sendable {
     /// For each metric this source can never measure, the reason, in words an operator reads.
     public var unmeasurable: [Metric: String]
 
-    public init(posts: [Post], audience: Int? = nil, skippedReposts: Int = 0, unmeasurable: [Metric: String] = [:]) {
+    public init(posts: [Post], interactions: [Interaction] = [], audience: Int? = nil, skippedReposts: Int = 0,
+                unmeasurable: [Metric: String] = [:]) {
         self.posts = posts
+        self.interactions = interactions
         self.audience = audience
         self.skippedReposts = skippedReposts
         self.unmeasurable = unmeasurable

@@ -41,6 +41,8 @@ public enum SourceRegistry {
         case (.mastodon, .export): .export(MastodonExportReader())
         case (.bluesky, .api): .remote(BlueskyAPIReader())
         case (.reddit, .api): .remote(RedditAPIReader())
+        case (.reddit, .export): .export(RedditExportReader())
+        case (.facebook, .export): .export(FacebookExportReader())
         default: nil
         }
     }

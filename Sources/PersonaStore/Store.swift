@@ -65,11 +65,13 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 public struct SourceUpdate: Sendable {
     public var state: SourceState
     public var posts: [Post]
+    public var interactions: [Interaction]
     public var observedAt: Date
 
-    public init(state: SourceState, posts: [Post], observedAt: Date) {
+    public init(state: SourceState, posts: [Post], interactions: [Interaction] = [], observedAt: Date) {
         self.state = state
         self.posts = posts
+        self.interactions = interactions
         self.observedAt = observedAt
     }
 }
@@ -171,6 +173,16 @@ public final class Store: Sendable {
                     score_json TEXT NOT NULL,
                     PRIMARY KEY (persona_id, generated_at)
                 );
+                CREATE TABLE interaction (
+                    persona_id TEXT NOT NULL,
+                    interaction_id TEXT NOT NULL,
+                    source_key TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    at REAL NOT NULL,
+                    counterpart TEXT,
+                    thread TEXT,
+                    PRIMARY KEY (persona_id, interaction_id)
+                ) WITHOUT ROWID;
                 CREATE TABLE persona_state (
                     persona_id TEXT PRIMARY KEY NOT NULL,
                     fingerprint TEXT NOT NULL,
@@ -226,6 +238,36 @@ public final class Store: Sendable {
             ])
         }
         return posts.count
+    }
+
+    static func insert(_ interactions: [Interaction], persona: PersonaID, sourceKey: String, _ db: Database) throws {
+        guard !interactions.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO interaction (persona_id, interaction_id, source_key, kind, at, counterpart, thread)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for interaction in interactions {
+            try statement.execute(arguments: [
+                persona.rawValue, interaction.id, sourceKey, interaction.kind.rawValue, interaction.at.timeIntervalSince1970,
+                interaction.counterpart, interaction.thread,
+            ])
+        }
+    }
+
+    /// The persona's stored interactions, oldest first.
+    public func interactions(persona: PersonaID) throws(StoreError) -> [Interaction] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT interaction_id, kind, at, counterpart, thread FROM interaction WHERE persona_id = ? ORDER BY at
+                    """), arguments: [persona.rawValue]).compactMap { row in
+                    guard let kind = Interaction.Kind(rawValue: row[1]) else { return nil }
+                    return Interaction(id: row[0], kind: kind, at: Date(timeIntervalSince1970: row[2]), counterpart: row[3], thread: row[4])
+                }
+            }
+        } catch {
+            throw failure("read interactions of \(persona)", error)
+        }
     }
 
     public func posts(persona: PersonaID) throws(StoreError) -> [Post] {
@@ -372,6 +414,7 @@ public final class Store: Sendable {
                 for update in updates {
                     let state = update.state
                     _ = try Self.insert(update.posts, persona: state.personaID, sourceKey: state.key, observedAt: update.observedAt, db)
+                    try Self.insert(update.interactions, persona: state.personaID, sourceKey: state.key, db)
                     let validators = Self.encode(state.validators)
                     let memo = Self.encode(state.memo)
                     try statement.execute(arguments: [

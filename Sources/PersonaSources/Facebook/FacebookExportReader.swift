@@ -1,0 +1,117 @@
+import Foundation
+import PersonaModel
+
+/// Reads Facebook's "download your information" export (JSON), in its three layouts:
+/// `posts/your_posts_1.json` (~2018–21), `your_activity_across_facebook/posts/…_1.json` (2022–23)
+/// and `your_facebook_activity/posts/…_1.json` (2024+), split files (`_1`, `_2`…) included.
+///
+/// Posts are originals; comments the persona wrote (`comments_v2`, or `comments` before) are
+/// conversation it joined; reactions it gave (`reactions_v2`, `reactions`, or the 2024 bare array
+/// in `likes_and_reactions_1.json`) are interactions. Every string is repaired from Meta's
+/// mojibake. The export records nothing others did with the persona's posts.
+public struct FacebookExportReader: ExportReader {
+    public static let unmeasurable: [Metric: String] = [
+        .conversation: "a Facebook export records no comments received",
+        .amplification: "a Facebook export records no shares of the persona's posts",
+        .applause: "a Facebook export records no reactions received",
+    ]
+
+    public init() {}
+
+    public func read(_ archive: ExportArchive, handle: String) throws(SourceError) -> Observation {
+        let postFiles = archive.paths.filter { path in
+            let name = (path as NSString).lastPathComponent
+            return path.contains("posts/") && name.hasPrefix("your_posts") && name.hasSuffix(".json")
+        }
+        let commentFiles = archive.paths.filter { ($0 as NSString).lastPathComponent.hasPrefix("comments") && $0.contains("comments") && $0.hasSuffix(".json") }
+        let reactionFiles = archive.paths.filter { path in
+            let name = (path as NSString).lastPathComponent
+            return path.contains("likes_and_reactions") && name.hasSuffix(".json")
+        }
+        guard !postFiles.isEmpty || !commentFiles.isEmpty else {
+            throw SourceError(location: archive.location, detail: "no posts/your_posts*.json or comments: this is not a Facebook export")
+        }
+        var posts: [Post] = []
+        var interactions: [Interaction] = []
+        for path in postFiles {
+            for (record, index) in try records(in: archive, path: path, keys: ["status_updates", "posts"]) {
+                guard let timestamp = Self.timestamp(record["timestamp"]) else {
+                    throw SourceError(location: archive.location, entry: path, record: index, field: "timestamp", detail: "missing")
+                }
+                let data = record["data"] as? [[String: Any]] ?? []
+                let text = data.compactMap { $0["post"] as? String }.first.map(Mojibake.repair)
+                    ?? (record["title"] as? String).map(Mojibake.repair) ?? ""
+                posts.append(Post(id: Self.id("facebook-post", timestamp, text), createdAt: timestamp, kind: .original,
+                                  text: text, tags: Self.hashtags(text)))
+            }
+        }
+        for path in commentFiles {
+            for (record, index) in try records(in: archive, path: path, keys: ["comments_v2", "comments"]) {
+                let data = record["data"] as? [[String: Any]] ?? []
+                let comment = data.compactMap { $0["comment"] as? [String: Any] }.first
+                guard let timestamp = Self.timestamp(comment?["timestamp"] ?? record["timestamp"]) else {
+                    throw SourceError(location: archive.location, entry: path, record: index, field: "timestamp", detail: "missing")
+                }
+                let text = (comment?["comment"] as? String).map(Mojibake.repair) ?? ""
+                posts.append(Post(id: Self.id("facebook-comment", timestamp, text), createdAt: timestamp, kind: .reply,
+                                  text: text, tags: Self.hashtags(text)))
+            }
+        }
+        for path in reactionFiles {
+            for (record, index) in try records(in: archive, path: path, keys: ["reactions_v2", "reactions"]) {
+                guard let timestamp = Self.timestamp(record["timestamp"]) else {
+                    throw SourceError(location: archive.location, entry: path, record: index, field: "timestamp", detail: "missing")
+                }
+                let title = (record["title"] as? String).map(Mojibake.repair) ?? ""
+                interactions.append(Interaction(id: Self.id("facebook-reaction", timestamp, title), kind: .reactionGiven, at: timestamp))
+            }
+        }
+        return Observation(posts: posts, interactions: interactions, unmeasurable: Self.unmeasurable)
+    }
+
+    /// The records of a file: a bare top-level array, or the array under one of `keys`.
+    private func records(in archive: ExportArchive, path: String, keys: [String]) throws(SourceError) -> [([String: Any], Int)] {
+        let data = try archive.data(at: path)
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw SourceError(location: archive.location, entry: path, detail: "malformed JSON (\(JSONErrors.describe(error, in: data)))")
+        }
+        let array: [Any]
+        if let bare = object as? [Any] {
+            array = bare
+        } else if let dictionary = object as? [String: Any], let found = keys.lazy.compactMap({ dictionary[$0] as? [Any] }).first {
+            array = found
+        } else {
+            throw SourceError(location: archive.location, entry: path, detail: "expected an array, or an object with \(keys.joined(separator: " or "))")
+        }
+        return try array.enumerated().map { offset, element throws(SourceError) in
+            guard let record = element as? [String: Any] else {
+                throw SourceError(location: archive.location, entry: path, record: offset + 1, detail: "expected an object")
+            }
+            return (record, offset + 1)
+        }
+    }
+
+    /// Unix seconds; `0` means none.
+    static func timestamp(_ value: Any?) -> Date? {
+        guard let seconds = (value as? NSNumber)?.doubleValue, seconds > 0 else { return nil }
+        return Date(timeIntervalSince1970: seconds)
+    }
+
+    /// Exports give posts no ids: one is made from the time and the text, stable across re-reads.
+    static func id(_ kind: String, _ date: Date, _ text: String) -> String {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return "\(kind):\(Int(date.timeIntervalSince1970)):\(String(hash, radix: 16))"
+    }
+
+    static func hashtags(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0.isWhitespace }).compactMap { word in
+            guard word.hasPrefix("#"), word.count > 1 else { return nil }
+            let tag = word.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            return tag.isEmpty ? nil : tag.lowercased()
+        }
+    }
+}
