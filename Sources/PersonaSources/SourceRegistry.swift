@@ -43,6 +43,7 @@ public enum SourceRegistry {
         case (.reddit, .api): .remote(RedditAPIReader())
         case (.reddit, .export): .export(RedditExportReader())
         case (.facebook, .export): .export(FacebookExportReader())
+        case (.instagram, .export): .export(InstagramExportReader())
         default: nil
         }
     }
