@@ -6,7 +6,7 @@ public enum DateParsing {
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
     /// Seconds since 1970 for a proleptic Gregorian UTC date (Howard Hinnant's days_from_civil).
-    static func epoch(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
+    public static func epoch(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Date? {
         guard (1...12).contains(month), (1...31).contains(day), (0...23).contains(hour),
               (0...59).contains(minute), (0...60).contains(second) else { return nil }
         let y = month <= 2 ? year - 1 : year
@@ -98,7 +98,7 @@ public enum DateParsing {
     }
 
     /// `Jan`…`Dec` (any case, longer names allowed) → 1…12, on bytes: this runs per record.
-    static func monthIndex(_ name: Substring) -> Int? {
+    public static func monthIndex(_ name: Substring) -> Int? {
         let bytes = Array(name.utf8.prefix(3)).map { $0 | 0x20 }
         guard bytes.count == 3 else { return nil }
         for (index, month) in monthBytes.enumerated() where month == bytes { return index + 1 }
@@ -108,7 +108,7 @@ public enum DateParsing {
     static let monthBytes = months.map { Array($0.utf8) }
 
     /// `HH:MM[:SS]` on bytes.
-    static func clock(_ text: Substring) -> (Int, Int, Int)? {
+    public static func clock(_ text: Substring) -> (Int, Int, Int)? {
         var fields = [0, 0, 0]
         var field = 0
         var digits = 0

@@ -44,6 +44,7 @@ public enum SourceRegistry {
         case (.reddit, .export): .export(RedditExportReader())
         case (.facebook, .export): .export(FacebookExportReader())
         case (.instagram, .export): .export(InstagramExportReader())
+        case (.linkedin, .export): .export(LinkedInExportReader())
         default: nil
         }
     }
