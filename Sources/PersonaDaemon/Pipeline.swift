@@ -146,28 +146,39 @@ public final class Pipeline: Sendable {
     private func readExport(_ reader: any ExportReader, persona: PersonaConfiguration, source: SourceConfiguration,
                             state: inout SourceState) async -> (Attempt, Observation?) {
         guard let path = source.path else { return (.failure(message: "export source has no path", retryAt: nil), nil) }
+        // Unchanged exports are not read again: same size and modification time, or else the same
+        // content digest (a copy of the same archive). Stored as "size:mtime|digest".
         let signature = Self.signature(of: path)
-        if let signature, signature == state.contentSignature, state.lastError == nil {
+        let stored = state.contentSignature?.split(separator: "|", maxSplits: 1).map(String.init) ?? []
+        let healthy = state.lastError == nil
+        if let signature, healthy, stored.first == signature {
             logger.debug("persona \(persona.id): \(path) unchanged since last read")
             return (.success, nil)
         }
         let handle = persona.handle
+        let knownDigest = healthy && stored.count == 2 ? stored[1] : nil
         // Exports are read on a Dispatch thread: a large archive must not block Swift's
         // cooperative pool, which the fetch engine's callers share.
-        let result: Result<Observation, SourceError> = await withCheckedContinuation { continuation in
+        let result: Result<(Observation?, String), SourceError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                continuation.resume(returning: Result { () throws(SourceError) -> Observation in
+                continuation.resume(returning: Result { () throws(SourceError) -> (Observation?, String) in
                     let archive = try ExportArchive(path: path)
-                    return try reader.read(archive, handle: handle)
+                    let digest = archive.contentDigest()
+                    if digest == knownDigest { return (nil, digest) }
+                    return (try reader.read(archive, handle: handle), digest)
                 })
             }
         }
         switch result {
         case .failure(let error):
             return (.failure(message: "\(error)", retryAt: nil), nil)
-        case .success(let observation):
-            state.contentSignature = signature
-            logger.info("persona \(persona.id): read \(observation.posts.count) posts from \(path)")
+        case .success((let observation, let digest)):
+            state.contentSignature = "\(signature ?? "")|\(digest)"
+            if let observation {
+                logger.info("persona \(persona.id): read \(observation.posts.count) posts from \(path)")
+            } else {
+                logger.debug("persona \(persona.id): \(path) has the same content as before")
+            }
             return (.success, observation)
         }
     }

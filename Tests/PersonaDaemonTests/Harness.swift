@@ -48,12 +48,16 @@ final class Harness {
     /// One refresh, committed as the runner commits it.
     @discardableResult
     func refresh(_ index: Int = 0, persona personaIndex: Int = 0, now: Date = Date()) async -> Pipeline.SourceOutcome {
+        await refreshDetail(index, persona: personaIndex, now: now).outcome
+    }
+
+    func refreshDetail(_ index: Int = 0, persona personaIndex: Int = 0, now: Date = Date()) async -> Pipeline.Refresh {
         let persona = configuration.personas[personaIndex]
         let key = Pipeline.key(persona, persona.sources[index])
         let stored = try? store.sourceState(key: key)
         let refresh = await pipeline.refresh(persona, persona.sources[index], configuration: configuration, state: stored, now: now)
         try? store.commit([refresh.update])
-        return refresh.outcome
+        return refresh
     }
 
     func state(_ index: Int = 0, persona personaIndex: Int = 0) throws -> SourceState? {

@@ -50,6 +50,33 @@ public final class ExportArchive {
         paths = entries.keys.sorted()
     }
 
+    /// A digest of the export's content, cheap to compute: for a zip, every entry's path, size and
+    /// CRC-32 from its central directory (no entry is inflated); for a directory, every file's path
+    /// and size and its first 64 KiB. Equal digests mean an unchanged export, even if it was
+    /// copied again with a new modification time.
+    public func contentDigest() -> String {
+        var hash: UInt64 = 0xcbf29ce484222325
+        func mix(_ bytes: some Sequence<UInt8>) { for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 } }
+        switch storage {
+        case .zip(_, let entries):
+            for path in paths {
+                guard let entry = entries[path] else { continue }
+                mix("\(path)|\(entry.uncompressedSize)|\(entry.checksum);".utf8)
+            }
+        case .directory(let root):
+            for path in paths {
+                let url = root.appendingPathComponent(path)
+                let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0
+                mix("\(path)|\(size);".utf8)
+                if let handle = try? FileHandle(forReadingFrom: url) {
+                    mix((try? handle.read(upToCount: 64 << 10)) ?? Data())
+                    try? handle.close()
+                }
+            }
+        }
+        return String(hash, radix: 16)
+    }
+
     /// The bytes of one entry, verified.
     public func data(at path: String) throws(SourceError) -> Data {
         switch storage {

@@ -1,0 +1,80 @@
+import Foundation
+import PersonaModel
+import PersonaStore
+import Testing
+import TestSupport
+@testable import PersonaDaemon
+
+/// Exports through the real pipeline: unchanged archives are not read again, and a damaged one
+/// leaves the last good data standing, marked stale, with an error naming the archive.
+@Suite(.serialized) struct ExportSourceTests {
+    static let demo = TestPaths.packageRoot.appendingPathComponent("Config/demo/x-archive.zip").path
+
+    func harness(_ server: FixtureServer, archive: String) throws -> Harness {
+        try Harness(server: server, personas: """
+            [[persona]]
+            id = "ana-x"
+            network = "x"
+            handle = "demo_ana"
+              [[persona.source]]
+              kind = "export"
+              path = "\(archive)"
+            """)
+    }
+
+    @Test func unchangedOrCopiedArchivesAreNotReadAgainAndADamagedOneKeepsTheLastGoodScoreStale() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        let directory = try TemporaryDirectory("export-source")
+        defer { directory.remove() }
+        let archive = directory.file("x.zip")
+        try FileManager.default.copyItem(atPath: Self.demo, toPath: archive)
+        let harness = try harness(server, archive: archive)
+
+        let first = await harness.refreshDetail()
+        #expect(first.outcome.error == nil)
+        #expect(first.update.posts.count == 42)
+        let good = try harness.snapshot()
+        #expect(good.score.status == .ok)
+
+        // The same file: not read. A copy with a new modification time: not parsed either.
+        #expect(await harness.refreshDetail().update.posts.isEmpty)
+        try FileManager.default.removeItem(atPath: archive)
+        try FileManager.default.copyItem(atPath: Self.demo, toPath: archive)
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: archive)
+        let copied = await harness.refreshDetail()
+        #expect(copied.outcome.error == nil && copied.update.posts.isEmpty)
+
+        // Truncated: a clear error naming the archive; the score stands, stale.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.demo))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: archive))
+        let broken = await harness.refresh()
+        #expect(broken.error?.contains(archive) == true)
+        #expect(broken.error?.contains("truncated") == true)
+        let stale = try harness.snapshot()
+        #expect(stale.score.status == .stale)
+        #expect(stale.score.value == good.score.value)
+        #expect(stale.sources.first?.status == .failing)
+        #expect(stale.sources.first?.lastError?.contains("x.zip") == true)
+
+        // Repaired: read again at once, even though its content is the one read before the damage.
+        try FileManager.default.removeItem(atPath: archive)
+        try FileManager.default.copyItem(atPath: Self.demo, toPath: archive)
+        let repaired = await harness.refreshDetail()
+        #expect(repaired.outcome.error == nil && repaired.update.posts.count == 42)
+        #expect(try harness.snapshot().score.status == .ok)
+    }
+
+    @Test func anEmptyArchiveIsAClearError() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        let directory = try TemporaryDirectory("export-empty")
+        defer { directory.remove() }
+        try ZipFixture.make(at: directory.file("empty.zip"), entries: [])
+        let harness = try harness(server, archive: directory.file("empty.zip"))
+        let outcome = await harness.refresh()
+        #expect(outcome.error?.contains("empty.zip") == true)
+        #expect(outcome.error?.contains("not an X archive") == true)
+        #expect(try harness.snapshot().score.status == .error)
+    }
+}
