@@ -275,7 +275,8 @@ public final class Pipeline: Sendable {
     public func snapshot(of persona: PersonaConfiguration, configuration: Configuration, states: [String: SourceState],
                          now: Date = Date()) throws(PipelineError) -> (snapshot: PersonaSnapshot, score: Score) {
         do {
-            let posts = try store.posts(persona: persona.id)
+            let windowStart = now.addingTimeInterval(-configuration.window)
+            let posts = try store.posts(persona: persona.id, since: windowStart)
             var unmeasurable: [Metric: String] = [:]
             var sections: [PersonaSnapshot.SourceSection] = []
             var failures: [String] = []
@@ -295,7 +296,7 @@ public final class Pipeline: Sendable {
             }
             let score = ScoreModelV0.score(.init(
                 network: persona.network, posts: posts, unmeasurable: unmeasurable,
-                windowStart: now.addingTimeInterval(-configuration.window), windowEnd: now))
+                windowStart: windowStart, windowEnd: now))
             var status = score.status
             var reason = score.reason
             if !failures.isEmpty {

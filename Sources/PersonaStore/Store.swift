@@ -270,14 +270,16 @@ public final class Store: Sendable {
         }
     }
 
-    public func posts(persona: PersonaID) throws(StoreError) -> [Post] {
+    /// The persona's posts created at or after `since` (all of them by default), oldest first.
+    /// Scoring asks only for its window, so a persona's long history is never all in memory.
+    public func posts(persona: PersonaID, since: Date = .distantPast) throws(StoreError) -> [Post] {
         do {
             return try pool.read { db in
                 let statement = try db.cachedStatement(sql: """
                     SELECT post_id, created_at, kind, text, url, tags, replies, reposts, likes
-                    FROM post WHERE persona_id = ? ORDER BY created_at
+                    FROM post WHERE persona_id = ? AND created_at >= ? ORDER BY created_at
                     """)
-                return try Row.fetchAll(statement, arguments: [persona.rawValue]).map { row in
+                return try Row.fetchAll(statement, arguments: [persona.rawValue, since.timeIntervalSince1970]).map { row in
                     let tags: String = row[5]
                     return Post(
                         id: row[0], createdAt: Date(timeIntervalSince1970: row[1]), kind: PostKind(rawValue: row[2]) ?? .original,

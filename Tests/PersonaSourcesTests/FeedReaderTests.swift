@@ -99,6 +99,19 @@ import Testing
         #expect(ampersand?.description.contains("bare '&'") == true)
     }
 
+    @Test func declaredLegacyEncodingsAreTranscodedAndInvalidUTF8IsAClearError() throws {
+        var latin1 = Data(#"<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><item><title>Caf"#.utf8)
+        latin1.append(0xE9)
+        latin1.append(Data("</title><link>https://e.example/1</link><pubDate>Mon, 01 Jun 2026 10:00:00 +0000</pubDate></item></channel></rss>".utf8))
+        #expect(try FeedReader().read(latin1, location: "l", handle: "h").posts.first?.text == "Caf\u{e9}")
+        var broken = Data("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<item><title>".utf8)
+        broken.append(contentsOf: [0xF8, 0x70, 0x75, 0x62])
+        broken.append(Data("</title></item></channel></rss>".utf8))
+        let error = #expect(throws: SourceError.self) { try FeedReader().read(broken, location: "https://b.example/feed", handle: "h") }
+        #expect(error?.description.contains("not valid UTF-8") == true)
+        #expect(error?.line == 3)
+    }
+
     @Test func htmlIsNotAFeed() throws {
         let error = #expect(throws: SourceError.self) { try read("<html><body>hello</body></html>") }
         #expect(error?.description.contains("not an RSS, Atom or JSON feed") == true)

@@ -93,7 +93,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
 
     static func parse(_ data: Data, location: String) throws(SourceError) -> [Post] {
         let delegate = XMLFeedParser()
-        let parser = XMLParser(data: data)
+        let parser = XMLParser(data: try XMLInput.utf8(data, location: location))
         parser.shouldProcessNamespaces = true
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
