@@ -77,6 +77,58 @@ public final class ExportArchive {
         return String(hash, radix: 16)
     }
 
+    /// Hands one entry's bytes to `consumer` in chunks, without holding the entry in memory:
+    /// for the largest files (an X archive's `tweets.js` can pass a gigabyte). A zip entry is capped
+    /// while it inflates and its CRC-32 checked at the end; a failure then throws, after `consumer`
+    /// has seen the chunks, so callers must discard what they built.
+    public func stream(at path: String, _ consumer: (UnsafeBufferPointer<UInt8>) throws -> Void) throws(SourceError) {
+        switch storage {
+        case .directory(let root):
+            let url = root.appendingPathComponent(path)
+            let handle: FileHandle
+            do {
+                handle = try FileHandle(forReadingFrom: url)
+            } catch {
+                throw SourceError(location: location, entry: path, detail: "cannot read (\(Self.describe(error)))")
+            }
+            defer { try? handle.close() }
+            do {
+                while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                    try chunk.withUnsafeBytes { try consumer($0.bindMemory(to: UInt8.self)) }
+                }
+            } catch let error as SourceError {
+                throw error
+            } catch {
+                throw SourceError(location: location, entry: path, detail: "\(error)")
+            }
+        case .zip(let archive, let entries):
+            guard let entry = entries[path] else {
+                throw SourceError(location: location, entry: path, detail: "no such entry in the archive")
+            }
+            let limit = maximumEntryBytes
+            var total: UInt64 = 0
+            let checksum: CRC32
+            do {
+                checksum = try archive.extract(entry, bufferSize: 1 << 20, skipCRC32: false) { chunk in
+                    total += UInt64(chunk.count)
+                    guard total <= limit else { throw EntryTooLarge() }
+                    try chunk.withUnsafeBytes { try consumer($0.bindMemory(to: UInt8.self)) }
+                }
+            } catch is EntryTooLarge {
+                throw SourceError(location: location, entry: path, detail: "inflates past the \(limit)-byte limit (zip bomb?)")
+            } catch let error as SourceError {
+                throw error
+            } catch {
+                throw SourceError(location: location, entry: path, detail: "cannot inflate (\(Self.describe(error))); the archive is damaged or truncated")
+            }
+            guard checksum == entry.checksum, total == entry.uncompressedSize else {
+                throw SourceError(location: location, entry: path, detail: String(
+                    format: "CRC-32 or size mismatch (stored %08x, %llu bytes; read %08x, %llu bytes): the archive is damaged",
+                    entry.checksum, entry.uncompressedSize, checksum, total))
+            }
+        }
+    }
+
     /// The bytes of one entry, verified.
     public func data(at path: String) throws(SourceError) -> Data {
         switch storage {

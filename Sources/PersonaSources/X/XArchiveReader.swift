@@ -27,37 +27,73 @@ public struct XArchiveReader: ExportReader {
         var posts: [Post] = []
         var retweets = 0
         for path in tweetFiles {
-            let records = try jsonArray(in: archive, path: path)
-            for (offset, element) in records.enumerated() {
-                let location = (archive.location, path, offset + 1)
-                guard let outer = element as? [String: Any] else {
-                    throw SourceError(location: location.0, entry: location.1, record: location.2, detail: "expected an object")
+            try stream(archive, path) { bytes, record throws(SourceError) in
+                let tweet: XTweetParser.Tweet
+                do throws(XTweetParser.Failure) {
+                    tweet = try XTweetParser.parse(bytes)
+                } catch {
+                    throw SourceError(location: archive.location, entry: path, record: record, detail: "malformed JSON (\(error.detail))")
                 }
-                let tweet = (outer["tweet"] as? [String: Any]) ?? outer
-                let text = TextDecoding.decodeEntities((tweet["full_text"] ?? tweet["text"]) as? String ?? "")
+                let text = TextDecoding.decodeEntities(tweet.text ?? "")
                 if text.hasPrefix("RT @") {
                     retweets += 1
-                    continue
+                    return
                 }
-                guard let id = Self.string(tweet["id_str"] ?? tweet["id"]) else {
-                    throw SourceError(location: location.0, entry: location.1, record: location.2, field: "id_str", detail: "missing")
+                guard let id = tweet.id, !id.isEmpty else {
+                    throw SourceError(location: archive.location, entry: path, record: record, field: "id_str", detail: "missing")
                 }
-                guard let created = (tweet["created_at"] as? String).flatMap(DateParsing.twitter) else {
-                    throw SourceError(location: location.0, entry: location.1, record: location.2, field: "created_at",
+                guard let created = tweet.createdAt.flatMap(DateParsing.twitter) else {
+                    throw SourceError(location: archive.location, entry: path, record: record, field: "created_at",
                                       detail: "missing or not in the form 'Fri Mar 06 13:02:05 +0000 2026'")
                 }
                 posts.append(Post(
                     id: id, createdAt: created, kind: kind(of: tweet, account: account, handle: handle), text: text,
-                    url: "https://x.com/\(handle)/status/\(id)", tags: Self.hashtags(tweet),
-                    counts: EngagementCounts(
-                        replies: nil,
-                        reposts: Self.int(tweet["retweet_count"]),
-                        likes: Self.int(tweet["favorite_count"]))))
+                    url: "https://x.com/\(handle)/status/\(id)", tags: tweet.hashtags,
+                    counts: EngagementCounts(replies: nil, reposts: tweet.reposts, likes: tweet.likes)))
             }
         }
-        let followers = try archive.paths.first { ($0 as NSString).lastPathComponent == "follower.js" }
-            .map { path throws(SourceError) in try jsonArray(in: archive, path: path).count }
+        var followers: Int?
+        if let path = archive.paths.first(where: { ($0 as NSString).lastPathComponent == "follower.js" }) {
+            var count = 0
+            try stream(archive, path) { _, _ throws(SourceError) in count += 1 }
+            followers = count
+        }
         return Observation(posts: posts, audience: followers, skippedReposts: retweets, unmeasurable: Self.unmeasurable)
+    }
+
+    /// Streams a `window.YTD.… = [ … ]` file, handing each record's bytes and 1-based number to `record`.
+    private func stream(_ archive: ExportArchive, _ path: String,
+                        _ record: (UnsafeBufferPointer<UInt8>, Int) throws(SourceError) -> Void) throws(SourceError) {
+        var streamer = JSArrayStreamer()
+        func failure(_ error: any Error) -> SourceError {
+            if let error = error as? SourceError { return error }
+            switch error as? JSArrayStreamer.Failure {
+            case .noArray?:
+                return SourceError(location: archive.location, entry: path, line: 1, detail: "expected 'window.YTD.<name>.partN = [' at the start of the file")
+            case .unexpected(let byte, let element)?:
+                return SourceError(location: archive.location, entry: path, record: element,
+                                   detail: "malformed JSON (unexpected '\(Character(Unicode.Scalar(byte)))' between records)")
+            case .truncated(let element)?:
+                return SourceError(location: archive.location, entry: path, record: element,
+                                   detail: "malformed JSON (the file ends inside the array: cut mid-record?)")
+            case nil:
+                return SourceError(location: archive.location, entry: path, detail: "\(error)")
+            }
+        }
+        do {
+            try archive.stream(at: path) { chunk in
+                do {
+                    try streamer.feed(chunk) { bytes, number in
+                        do { try record(bytes, number) } catch { throw error }
+                    }
+                } catch {
+                    throw failure(error)
+                }
+            }
+            try streamer.finish()
+        } catch {
+            throw failure(error)
+        }
     }
 
     /// `tweet.js`, `tweets.js`, `tweet-part2.js`, `tweets-part12.js`, in `data/` or at the root.
@@ -72,10 +108,10 @@ public struct XArchiveReader: ExportReader {
         return !digits.isEmpty && digits.allSatisfy(\.isNumber)
     }
 
-    private func kind(of tweet: [String: Any], account: String?, handle: String) -> PostKind {
-        let replyUser = Self.string(tweet["in_reply_to_user_id_str"] ?? tweet["in_reply_to_user_id"])
-        let replyName = tweet["in_reply_to_screen_name"] as? String
-        let replyStatus = Self.string(tweet["in_reply_to_status_id_str"] ?? tweet["in_reply_to_status_id"])
+    private func kind(of tweet: XTweetParser.Tweet, account: String?, handle: String) -> PostKind {
+        let replyUser = tweet.replyToUser.flatMap { $0.isEmpty ? nil : $0 }
+        let replyName = tweet.replyToName
+        let replyStatus = tweet.replyToStatus.flatMap { $0.isEmpty ? nil : $0 }
         guard replyUser != nil || replyName != nil || replyStatus != nil else { return .original }
         if let account, let replyUser, replyUser == account { return .selfReply }
         if let replyName, replyName.caseInsensitiveCompare(handle) == .orderedSame { return .selfReply }
@@ -108,25 +144,11 @@ public struct XArchiveReader: ExportReader {
         }
     }
 
-    /// X writes numbers as strings (`"12"`), older archives as numbers.
-    static func int(_ value: Any?) -> Int? {
-        switch value {
-        case let string as String: Int(string)
-        case let number as NSNumber: number.intValue
-        default: nil
-        }
-    }
-
     static func string(_ value: Any?) -> String? {
         switch value {
         case let string as String: string.isEmpty ? nil : string
         case let number as NSNumber: number.stringValue
         default: nil
         }
-    }
-
-    static func hashtags(_ tweet: [String: Any]) -> [String] {
-        guard let entities = tweet["entities"] as? [String: Any], let tags = entities["hashtags"] as? [[String: Any]] else { return [] }
-        return tags.compactMap { ($0["text"] as? String)?.lowercased() }
     }
 }
