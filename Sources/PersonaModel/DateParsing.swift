@@ -21,11 +21,34 @@ public enum DateParsing {
 
     /// `Fri Mar 06 13:02:05 +0000 2026` (X archives; English names whatever the locale).
     public static func twitter(_ text: String) -> Date? {
+        if let date = twitterFixed(text) { return date }
         let parts = text.split(separator: " ")
         guard parts.count == 6, let month = monthIndex(parts[1]), let day = Int(parts[2]),
               let year = Int(parts[5]), let offset = zoneOffset(parts[4]) else { return nil }
         guard let (h, m, s) = clock(parts[3]) else { return nil }
         return epoch(year: year, month: month, day: day, hour: h, minute: m, second: s)?.addingTimeInterval(-offset)
+    }
+
+    /// The fast path for the exact 30-byte layout every X archive uses.
+    static func twitterFixed(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { b -> Date? in
+            guard b.count == 30, b[3] == 0x20, b[7] == 0x20, b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A, b[19] == 0x20, b[25] == 0x20 else { return nil }
+            func number(_ from: Int, _ count: Int) -> Int? {
+                var value = 0
+                for i in from..<from + count {
+                    guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                    value = value * 10 + Int(b[i] - 0x30)
+                }
+                return value
+            }
+            let month = [b[4] | 0x20, b[5] | 0x20, b[6] | 0x20]
+            guard let monthIndex = monthBytes.firstIndex(of: month), let day = number(8, 2), let hour = number(11, 2),
+                  let minute = number(14, 2), let second = number(17, 2), let zone = number(21, 4), let year = number(26, 4),
+                  b[20] == UInt8(ascii: "+") || b[20] == UInt8(ascii: "-") else { return nil }
+            let offset = TimeInterval((zone / 100) * 3600 + (zone % 100) * 60) * (b[20] == UInt8(ascii: "-") ? -1 : 1)
+            return epoch(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second)?.addingTimeInterval(-offset)
+        }
     }
 
     /// RFC 822 / RFC 1123 as used by RSS `pubDate`: `Mon, 02 Jan 2006 15:04:05 -0700`, with an

@@ -3,42 +3,55 @@ import Foundation
 /// Small text helpers shared by readers. They work on UTF-8 bytes and avoid Foundation's
 /// `NSString` paths: they run on every field of every record.
 enum TextDecoding {
-    /// Decodes the HTML entities that platforms leave in exported text (`&amp;`, `&gt;`, `&#39;`, `&#x1F600;`).
+    /// Decodes the HTML entities that platforms leave in exported text (`&amp;`, `&gt;`, `&#39;`,
+    /// `&#x1F600;`); an `&` that starts no known entity is kept as it is. Works on UTF-8 bytes.
     static func decodeEntities(_ text: String) -> String {
-        guard text.utf8.contains(UInt8(ascii: "&")) else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        var index = text.startIndex
-        while index < text.endIndex {
-            let char = text[index]
-            guard char == "&", let semicolon = text[index...].prefix(12).firstIndex(of: ";") else {
-                result.append(char)
-                index = text.index(after: index)
-                continue
-            }
-            let name = text[text.index(after: index)..<semicolon]
-            if let decoded = entity(name) {
-                result.append(decoded)
-                index = text.index(after: semicolon)
-            } else {
-                result.append(char)
-                index = text.index(after: index)
-            }
-        }
-        return result
+        var utf8 = text.utf8
+        guard utf8.contains(UInt8(ascii: "&")) else { return text }
+        return utf8.withContiguousStorageIfAvailable { decodeEntities(bytes: $0) } ?? {
+            var copy = text
+            copy.makeContiguousUTF8()
+            utf8 = copy.utf8
+            return utf8.withContiguousStorageIfAvailable { decodeEntities(bytes: $0) } ?? text
+        }()
     }
 
-    private static func entity(_ name: Substring) -> Character? {
-        switch name {
+    private static func decodeEntities(bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "&") else {
+                out.append(byte)
+                index += 1
+                continue
+            }
+            var end = index + 1
+            while end < bytes.count, end - index <= 10, bytes[end] != UInt8(ascii: ";"), bytes[end] != UInt8(ascii: "&") { end += 1 }
+            if end < bytes.count, bytes[end] == UInt8(ascii: ";"),
+               let decoded = entity(UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])) {
+                out.append(contentsOf: String(decoded).utf8)
+                index = end + 1
+            } else {
+                out.append(byte)
+                index += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func entity(_ name: UnsafeBufferPointer<UInt8>) -> Character? {
+        switch String(decoding: name, as: UTF8.self) {
         case "amp": return "&"
         case "lt": return "<"
         case "gt": return ">"
         case "quot": return "\""
         case "apos": return "'"
         case "nbsp": return "\u{00A0}"
-        default:
-            guard name.hasPrefix("#") else { return nil }
-            let digits = name.dropFirst()
+        case let other:
+            guard other.hasPrefix("#") else { return nil }
+            let digits = other.dropFirst()
             let value = digits.first == "x" || digits.first == "X"
                 ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits, radix: 10)
             return value.flatMap(Unicode.Scalar.init).map(Character.init)
