@@ -210,10 +210,5 @@ public enum SnapshotFingerprint {
         return (200..<300).contains(status) || status == 304 ? "ok" : "\(status)"
     }
 
-    /// FNV-1a, 64 bits: stable across runs, unlike Swift's seeded `Hasher`.
-    public static func digest(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        return String(hash, radix: 16)
-    }
+    public static func digest(_ text: String) -> String { StableHash.hex(text) }
 }

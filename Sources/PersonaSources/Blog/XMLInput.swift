@@ -29,7 +29,7 @@ enum XMLInput {
             }
             return Data(redeclared(text).utf8)
         }
-        if let offset = firstInvalidUTF8(data) {
+        if let offset = ExportFields.firstInvalidUTF8(data) {
             let line = data.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             throw SourceError(location: location, line: line, detail: "not valid UTF-8 (a bad byte at offset \(offset)); the feed declares no other encoding")
         }
@@ -50,18 +50,5 @@ enum XMLInput {
     static func redeclared(_ text: String) -> String {
         guard text.hasPrefix("<?xml"), let end = text.range(of: "?>") else { return text }
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + text[end.upperBound...]
-    }
-
-    static func firstInvalidUTF8(_ data: Data) -> Int? {
-        var offset = 0
-        var iterator = data.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): offset += UTF8.width(scalar)
-            case .emptyInput: return nil
-            case .error: return offset
-            }
-        }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PersonaModel
 import ZIPFoundation
 
 /// Read-only access to an export, whether it arrived as a `.zip` or was unpacked to a directory.
@@ -55,8 +56,8 @@ public final class ExportArchive {
     /// and size and its first 64 KiB. Equal digests mean an unchanged export, even if it was
     /// copied again with a new modification time.
     public func contentDigest() -> String {
-        var hash: UInt64 = 0xcbf29ce484222325
-        func mix(_ bytes: some Sequence<UInt8>) { for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 } }
+        var hash = StableHash()
+        func mix(_ bytes: some Sequence<UInt8>) { hash.combine(bytes) }
         switch storage {
         case .zip(_, let entries):
             for path in paths {
@@ -74,7 +75,7 @@ public final class ExportArchive {
                 }
             }
         }
-        return String(hash, radix: 16)
+        return hash.hex
     }
 
     /// Hands one entry's bytes to `consumer` in chunks, without holding the entry in memory:

@@ -131,25 +131,12 @@ struct LenientCSV {
         }
         let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? data.dropFirst(3) : data[...]
         guard let text = String(validatingUTF8Bytes: body) else {
-            let offset = Self.firstInvalidUTF8(body)
+            let offset = ExportFields.firstInvalidUTF8(body) ?? body.count
             let line = body.prefix(offset).reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             throw SourceError(location: location, entry: entry, line: line,
                               detail: "not UTF-8 text (an invalid byte at offset \(offset)); exports are UTF-8 or UTF-16")
         }
         return text
-    }
-
-    static func firstInvalidUTF8(_ bytes: Data.SubSequence) -> Int {
-        var offset = 0
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): offset += UTF8.width(scalar)
-            case .emptyInput: return offset
-            case .error: return offset
-            }
-        }
     }
 }
 

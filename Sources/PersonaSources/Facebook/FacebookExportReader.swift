@@ -35,35 +35,35 @@ public struct FacebookExportReader: ExportReader {
         var interactions: [Interaction] = []
         for path in postFiles {
             for (record, index) in try records(in: archive, path: path, keys: ["status_updates", "posts"]) {
-                guard let timestamp = Self.timestamp(record["timestamp"]) else {
+                guard let timestamp = ExportFields.timestamp(record["timestamp"]) else {
                     throw SourceError(location: archive.location, entry: path, record: index, field: "timestamp", detail: "missing")
                 }
                 let data = record["data"] as? [[String: Any]] ?? []
                 let text = data.compactMap { $0["post"] as? String }.first.map(Mojibake.repair)
                     ?? (record["title"] as? String).map(Mojibake.repair) ?? ""
-                posts.append(Post(id: Self.id("facebook-post", timestamp, text), createdAt: timestamp, kind: .original,
-                                  text: text, tags: Self.hashtags(text)))
+                posts.append(Post(id: ExportFields.id("facebook-post", timestamp, text), createdAt: timestamp, kind: .original,
+                                  text: text, tags: ExportFields.hashtags(text)))
             }
         }
         for path in commentFiles {
             for (record, index) in try records(in: archive, path: path, keys: ["comments_v2", "comments"]) {
                 let data = record["data"] as? [[String: Any]] ?? []
                 let comment = data.compactMap { $0["comment"] as? [String: Any] }.first
-                guard let timestamp = Self.timestamp(comment?["timestamp"] ?? record["timestamp"]) else {
+                guard let timestamp = ExportFields.timestamp(comment?["timestamp"] ?? record["timestamp"]) else {
                     throw SourceError(location: archive.location, entry: path, record: index, field: "timestamp", detail: "missing")
                 }
                 let text = (comment?["comment"] as? String).map(Mojibake.repair) ?? ""
-                posts.append(Post(id: Self.id("facebook-comment", timestamp, text), createdAt: timestamp, kind: .reply,
-                                  text: text, tags: Self.hashtags(text)))
+                posts.append(Post(id: ExportFields.id("facebook-comment", timestamp, text), createdAt: timestamp, kind: .reply,
+                                  text: text, tags: ExportFields.hashtags(text)))
             }
         }
         for path in reactionFiles {
             for (record, index) in try records(in: archive, path: path, keys: ["reactions_v2", "reactions"]) {
-                guard let timestamp = Self.timestamp(record["timestamp"]) else {
+                guard let timestamp = ExportFields.timestamp(record["timestamp"]) else {
                     throw SourceError(location: archive.location, entry: path, record: index, field: "timestamp", detail: "missing")
                 }
                 let title = (record["title"] as? String).map(Mojibake.repair) ?? ""
-                interactions.append(Interaction(id: Self.id("facebook-reaction", timestamp, title), kind: .reactionGiven, at: timestamp))
+                interactions.append(Interaction(id: ExportFields.id("facebook-reaction", timestamp, title), kind: .reactionGiven, at: timestamp))
             }
         }
         return Observation(posts: posts, interactions: interactions, unmeasurable: Self.unmeasurable)
@@ -91,27 +91,6 @@ public struct FacebookExportReader: ExportReader {
                 throw SourceError(location: archive.location, entry: path, record: offset + 1, detail: "expected an object")
             }
             return (record, offset + 1)
-        }
-    }
-
-    /// Unix seconds; `0` means none.
-    static func timestamp(_ value: Any?) -> Date? {
-        guard let seconds = (value as? NSNumber)?.doubleValue, seconds > 0 else { return nil }
-        return Date(timeIntervalSince1970: seconds)
-    }
-
-    /// Exports give posts no ids: one is made from the time and the text, stable across re-reads.
-    static func id(_ kind: String, _ date: Date, _ text: String) -> String {
-        var hash: UInt64 = 0xcbf29ce484222325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-        return "\(kind):\(Int(date.timeIntervalSince1970)):\(String(hash, radix: 16))"
-    }
-
-    static func hashtags(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0.isWhitespace }).compactMap { word in
-            guard word.hasPrefix("#"), word.count > 1 else { return nil }
-            let tag = word.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-            return tag.isEmpty ? nil : tag.lowercased()
         }
     }
 }

@@ -50,7 +50,7 @@ public struct InstagramExportReader: ExportReader {
                 let caption = Mojibake.repair((record["title"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? first["title"] as? String ?? "")
                 let key = (first["uri"] as? String) ?? String(Int(date.timeIntervalSince1970))
                 posts.append(Post(id: "instagram:\(key)", createdAt: date, kind: .original, text: caption,
-                                  tags: FacebookExportReader.hashtags(caption)))
+                                  tags: ExportFields.hashtags(caption)))
             }
         }
         if let legacyMedia, postFiles.isEmpty {
@@ -78,7 +78,7 @@ public struct InstagramExportReader: ExportReader {
                 let caption = Mojibake.repair(element["caption"] as? String ?? "")
                 let key = element["path"] as? String ?? String(Int(date.timeIntervalSince1970))
                 posts.append(Post(id: "instagram:\(key)", createdAt: date, kind: .original, text: caption,
-                                  tags: FacebookExportReader.hashtags(caption)))
+                                  tags: ExportFields.hashtags(caption)))
             }
         }
         return posts
@@ -126,8 +126,8 @@ public struct InstagramExportReader: ExportReader {
                 let text = values.first { $0.0 == "Comment" }?.1 ?? values.max { $0.1.count < $1.1.count }?.1 ?? ""
                 let owner = values.first { $0.0 == "Media Owner" }?.1 ?? values.first { $0.1 != text }?.1
                 let kind: PostKind = owner?.caseInsensitiveCompare(handle) == .orderedSame ? .selfReply : .reply
-                posts.append(Post(id: FacebookExportReader.id("instagram-comment", time, text), createdAt: time, kind: kind,
-                                  text: text, tags: FacebookExportReader.hashtags(text)))
+                posts.append(Post(id: ExportFields.id("instagram-comment", time, text), createdAt: time, kind: kind,
+                                  text: text, tags: ExportFields.hashtags(text)))
             }
         }
         return posts
@@ -141,7 +141,7 @@ public struct InstagramExportReader: ExportReader {
             let entry = (record["string_list_data"] as? [[String: Any]])?.first
             guard let time = Self.timestamp(entry?["timestamp"]) else { return nil }
             let owner = (record["title"] as? String).map(Mojibake.repair)
-            return Interaction(id: FacebookExportReader.id("instagram-like", time, (entry?["href"] as? String) ?? owner ?? ""),
+            return Interaction(id: ExportFields.id("instagram-like", time, (entry?["href"] as? String) ?? owner ?? ""),
                                kind: .reactionGiven, at: time, counterpart: owner)
         }
     }
@@ -177,7 +177,7 @@ public struct InstagramExportReader: ExportReader {
         }
     }
 
-    static func timestamp(_ value: Any?) -> Date? { FacebookExportReader.timestamp(value) }
+    static func timestamp(_ value: Any?) -> Date? { ExportFields.timestamp(value) }
 
     /// `"1,376"`, `"1.376"`, `"1 376"`, `"12"`: the digits, whatever the locale's separators.
     static func number(_ text: String) -> Int? {

@@ -47,22 +47,22 @@ public struct LinkedInExportReader: ExportReader {
                 let at = try date(row, "Date", path)
                 let text = row["ShareCommentary"] ?? row["Share Commentary"] ?? row["Share Title"] ?? ""
                 let link = row["ShareLink"] ?? row["Share Link"]
-                posts.append(Post(id: link ?? FacebookExportReader.id("linkedin-share", at, text), createdAt: at, kind: .original,
-                                  text: text, url: link, tags: FacebookExportReader.hashtags(text)))
+                posts.append(Post(id: link ?? ExportFields.id("linkedin-share", at, text), createdAt: at, kind: .original,
+                                  text: text, url: link, tags: ExportFields.hashtags(text)))
             }
         }
         if let path = find("Comments.csv") {
             for row in try csv(path, ["Date", "Message"]).rows {
                 let at = try date(row, "Date", path)
                 let text = row["Message"] ?? ""
-                posts.append(Post(id: FacebookExportReader.id("linkedin-comment", at, (row["Link"] ?? "") + text), createdAt: at,
-                                  kind: .reply, text: text, url: row["Link"], tags: FacebookExportReader.hashtags(text)))
+                posts.append(Post(id: ExportFields.id("linkedin-comment", at, (row["Link"] ?? "") + text), createdAt: at,
+                                  kind: .reply, text: text, url: row["Link"], tags: ExportFields.hashtags(text)))
             }
         }
         if let path = find("Reactions.csv") {
             for row in try csv(path, ["Date", "Type"]).rows {
                 let at = try date(row, "Date", path)
-                interactions.append(Interaction(id: FacebookExportReader.id("linkedin-reaction", at, row["Link"] ?? ""), kind: .reactionGiven,
+                interactions.append(Interaction(id: ExportFields.id("linkedin-reaction", at, row["Link"] ?? ""), kind: .reactionGiven,
                                                 at: at, counterpart: row["Link"]))
             }
         }
@@ -74,7 +74,7 @@ public struct LinkedInExportReader: ExportReader {
             for row in try csv(path, ["Endorsement Date"]).rows {
                 let at = try date(row, "Endorsement Date", path)
                 let who = row["Endorser Public Url"] ?? [row["Endorser First Name"], row["Endorser Last Name"]].compactMap { $0 }.joined(separator: " ")
-                interactions.append(Interaction(id: FacebookExportReader.id("linkedin-endorsement", at, who + (row["Skill Name"] ?? "")),
+                interactions.append(Interaction(id: ExportFields.id("linkedin-endorsement", at, who + (row["Skill Name"] ?? "")),
                                                 kind: .endorsementReceived, at: at, counterpart: who))
             }
         }
@@ -82,7 +82,7 @@ public struct LinkedInExportReader: ExportReader {
             for row in try csv(path, ["Creation Date"]).rows {
                 let at = try date(row, "Creation Date", path)
                 let who = [row["First Name"], row["Last Name"]].compactMap { $0 }.joined(separator: " ")
-                interactions.append(Interaction(id: FacebookExportReader.id("linkedin-recommendation", at, who), kind: .recommendationReceived,
+                interactions.append(Interaction(id: ExportFields.id("linkedin-recommendation", at, who), kind: .recommendationReceived,
                                                 at: at, counterpart: who))
             }
         }
@@ -91,7 +91,7 @@ public struct LinkedInExportReader: ExportReader {
                 let at = try date(row, "Sent At", path)
                 let incoming = row["Direction"]?.uppercased() == "INCOMING"
                 let who = incoming ? (row["inviterProfileUrl"] ?? row["From"]) : (row["inviteeProfileUrl"] ?? row["To"])
-                interactions.append(Interaction(id: FacebookExportReader.id("linkedin-invitation", at, who ?? ""),
+                interactions.append(Interaction(id: ExportFields.id("linkedin-invitation", at, who ?? ""),
                                                 kind: incoming ? .invitationReceived : .invitationSent, at: at, counterpart: who))
             }
         }
@@ -112,7 +112,7 @@ public struct LinkedInExportReader: ExportReader {
                 let at = try date(row, "Date", path)
                 let incoming = row["Direction"]?.uppercased() == "INCOMING"
                 let who = incoming ? row["From"] : row["To"]
-                result.append(Interaction(id: FacebookExportReader.id("linkedin-message", at, (who ?? "") + (row["Content"] ?? "")),
+                result.append(Interaction(id: ExportFields.id("linkedin-message", at, (who ?? "") + (row["Content"] ?? "")),
                                           kind: incoming ? .messageReceived : .messageSent, at: at, counterpart: who, thread: who))
             }
             return result
@@ -129,7 +129,7 @@ public struct LinkedInExportReader: ExportReader {
             let sender = row["SENDER PROFILE URL"] ?? row["FROM"]
             let mine = sender == me
             result.append(Interaction(
-                id: FacebookExportReader.id("linkedin-message", at, (sender ?? "") + (row["CONTENT"] ?? "")),
+                id: ExportFields.id("linkedin-message", at, (sender ?? "") + (row["CONTENT"] ?? "")),
                 kind: mine ? .messageSent : .messageReceived, at: at,
                 counterpart: mine ? (row["RECIPIENT PROFILE URLS"] ?? row["TO"]) : (row["FROM"] ?? sender),
                 thread: row["CONVERSATION ID"]))

@@ -133,7 +133,7 @@ struct XTweetParser {
         index += length
     }
 
-    /// A JSON string, unescaped (`\n`, `\"`, `\uXXXX` with surrogate pairs).
+    /// A JSON string, unescaped (`\n`, `\"`, and `\u` escapes of four hex digits, surrogate pairs joined).
     mutating func string() throws(Failure) -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
