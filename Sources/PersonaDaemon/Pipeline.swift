@@ -101,14 +101,22 @@ public final class Pipeline: Sendable {
         if let error { logger.error("persona \(persona.id): source failed: \(error)") }
         let posts = observation?.posts ?? []
         let interactions = observation?.interactions ?? []
-        let changed = !posts.isEmpty || !interactions.isEmpty || stored == nil || stored?.lastError != state.lastError || stored?.gone != state.gone
+        // An export that was read (not skipped as unchanged) may have staged posts to promote.
+        let readExport = source.kind == .export && observation != nil
+        let changed = !posts.isEmpty || !interactions.isEmpty || readExport || stored == nil || stored?.lastError != state.lastError || stored?.gone != state.gone
             || SnapshotFingerprint.statusClass(stored?.httpStatus) != SnapshotFingerprint.statusClass(state.httpStatus) || stored?.consecutiveFailures != state.consecutiveFailures
             || stored?.audience != state.audience || (stored?.notBefore != nil) != (state.notBefore != nil)
             || stored?.lastSuccess == nil
         // The posts and the state that says they were read are committed together.
         return Refresh(
             outcome: SourceOutcome(key: key, persona: persona.id, location: source.location, error: error, nextAttempt: next),
-            update: SourceUpdate(state: state, posts: posts, interactions: interactions, observedAt: now), changed: changed)
+            update: SourceUpdate(state: state, posts: posts, interactions: interactions, observedAt: now,
+                                 promoteStaged: readExport && attemptSucceeded(attempt)), changed: changed)
+    }
+
+    private func attemptSucceeded(_ attempt: Attempt) -> Bool {
+        if case .success = attempt { return true }
+        return false
     }
 
     /// Writes the attempt into the state and plans the next poll.
@@ -157,20 +165,35 @@ public final class Pipeline: Sendable {
         }
         let handle = persona.handle
         let knownDigest = healthy && stored.count == 2 ? stored[1] : nil
+        let store = self.store
+        let key = state.key
+        let personaID = persona.id
+        try? store.discardStaged(sourceKey: key) // left by a read that was interrupted
         // Exports are read on a Dispatch thread: a large archive must not block Swift's
         // cooperative pool, which the fetch engine's callers share.
         let result: Result<(Observation?, String), SourceError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
+                // A large export hands its posts over in batches while it streams: they are staged,
+                // and kept only if the whole read succeeds (promoted with this source's update).
+                let sink: PostSink = { (posts: inout [Post]) throws(SourceError) in
+                    do {
+                        try store.stage(posts, persona: personaID, sourceKey: key)
+                    } catch {
+                        throw SourceError(location: path, detail: "\(error)")
+                    }
+                    posts.removeAll(keepingCapacity: true)
+                }
                 continuation.resume(returning: Result { () throws(SourceError) -> (Observation?, String) in
                     let archive = try ExportArchive(path: path)
                     let digest = archive.contentDigest()
                     if digest == knownDigest { return (nil, digest) }
-                    return (try reader.read(archive, handle: handle), digest)
+                    return (try reader.read(archive, handle: handle, sink: sink), digest)
                 })
             }
         }
         switch result {
         case .failure(let error):
+            try? store.discardStaged(sourceKey: key)
             return (.failure(message: "\(error)", retryAt: nil), nil)
         case .success((let observation, let digest)):
             state.contentSignature = "\(signature ?? "")|\(digest)"
@@ -276,7 +299,7 @@ public final class Pipeline: Sendable {
                          now: Date = Date()) throws(PipelineError) -> (snapshot: PersonaSnapshot, score: Score) {
         do {
             let windowStart = now.addingTimeInterval(-configuration.window)
-            let posts = try store.posts(persona: persona.id, since: windowStart)
+            let posts = try store.posts(persona: persona.id, since: windowStart, withText: false)
             var unmeasurable: [Metric: String] = [:]
             var sections: [PersonaSnapshot.SourceSection] = []
             var failures: [String] = []

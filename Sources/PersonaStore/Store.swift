@@ -67,12 +67,15 @@ public struct SourceUpdate: Sendable {
     public var posts: [Post]
     public var interactions: [Interaction]
     public var observedAt: Date
+    /// Posts staged for this source during its read (`Store.stage`) are to be kept with this update.
+    public var promoteStaged: Bool
 
-    public init(state: SourceState, posts: [Post], interactions: [Interaction] = [], observedAt: Date) {
+    public init(state: SourceState, posts: [Post], interactions: [Interaction] = [], observedAt: Date, promoteStaged: Bool = false) {
         self.state = state
         self.posts = posts
         self.interactions = interactions
         self.observedAt = observedAt
+        self.promoteStaged = promoteStaged
     }
 }
 
@@ -173,6 +176,20 @@ public final class Store: Sendable {
                     score_json TEXT NOT NULL,
                     PRIMARY KEY (persona_id, generated_at)
                 );
+                CREATE TABLE post_staging (
+                    source_key TEXT NOT NULL,
+                    persona_id TEXT NOT NULL,
+                    post_id TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    kind TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    url TEXT,
+                    tags TEXT NOT NULL,
+                    replies INTEGER,
+                    reposts INTEGER,
+                    likes INTEGER
+                );
+                CREATE INDEX post_staging_by_source ON post_staging (source_key);
                 CREATE TABLE interaction (
                     persona_id TEXT NOT NULL,
                     interaction_id TEXT NOT NULL,
@@ -215,6 +232,60 @@ public final class Store: Sendable {
 
     static let tagSeparator: Character = "\u{1F}"
 
+    // MARK: Staging (large exports)
+
+    /// Stages posts read from a source that is still being read: they reach the `post` table only
+    /// when the read succeeds (`SourceUpdate.promoteStaged`), so a damaged archive that is found out
+    /// at its end (a CRC mismatch) leaves nothing behind.
+    public func stage(_ posts: [Post], persona: PersonaID, sourceKey: String) throws(StoreError) {
+        guard !posts.isEmpty else { return }
+        do {
+            try pool.write { db in
+                let statement = try db.cachedStatement(sql: """
+                    INSERT INTO post_staging (source_key, persona_id, post_id, created_at, kind, text, url, tags, replies, reposts, likes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for post in posts {
+                    try statement.execute(arguments: [
+                        sourceKey, persona.rawValue, post.id, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
+                        post.text, post.url, Self.tagText(post.tags), post.counts.replies, post.counts.reposts, post.counts.likes,
+                    ])
+                }
+            }
+        } catch {
+            throw failure("stage posts for \(sourceKey)", error)
+        }
+    }
+
+    /// Drops what a failed (or interrupted) read staged.
+    public func discardStaged(sourceKey: String) throws(StoreError) {
+        do {
+            try pool.write { db in try db.execute(sql: "DELETE FROM post_staging WHERE source_key = ?", arguments: [sourceKey]) }
+        } catch {
+            throw failure("discard staged posts of \(sourceKey)", error)
+        }
+    }
+
+    static func promoteStaged(sourceKey: String, observedAt: Date, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, observed_at)
+            SELECT persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, ?
+            FROM post_staging WHERE source_key = ? ORDER BY rowid
+            ON CONFLICT (persona_id, post_id) DO UPDATE SET
+                source_key = excluded.source_key, created_at = excluded.created_at, kind = excluded.kind,
+                text = excluded.text, url = coalesce(excluded.url, url), tags = excluded.tags,
+                replies = coalesce(excluded.replies, replies),
+                reposts = coalesce(excluded.reposts, reposts),
+                likes = coalesce(excluded.likes, likes),
+                observed_at = excluded.observed_at;
+            DELETE FROM post_staging WHERE source_key = ?;
+            """, arguments: [observedAt.timeIntervalSince1970, sourceKey, sourceKey])
+    }
+
+    static func tagText(_ tags: [String]) -> String {
+        tags.map { $0.filter { $0 != tagSeparator } }.joined(separator: String(tagSeparator))
+    }
+
     /// Upserts posts: newer counts replace older ones, but never with "unmeasured".
     static func insert(_ posts: [Post], persona: PersonaID, sourceKey: String, observedAt: Date, _ db: Database) throws -> Int {
         guard !posts.isEmpty else { return 0 }
@@ -230,7 +301,7 @@ public final class Store: Sendable {
                 observed_at = excluded.observed_at
             """)
         for post in posts {
-            let tags = post.tags.map { $0.filter { $0 != tagSeparator } }.joined(separator: String(tagSeparator))
+            let tags = tagText(post.tags)
             try statement.execute(arguments: [
                 persona.rawValue, post.id, sourceKey, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
                 post.text, post.url, tags, post.counts.replies, post.counts.reposts, post.counts.likes,
@@ -271,12 +342,13 @@ public final class Store: Sendable {
     }
 
     /// The persona's posts created at or after `since` (all of them by default), oldest first.
-    /// Scoring asks only for its window, so a persona's long history is never all in memory.
-    public func posts(persona: PersonaID, since: Date = .distantPast) throws(StoreError) -> [Post] {
+    /// Scoring asks only for its window, and without the texts it does not read, so that a
+    /// persona's long history is never all in memory.
+    public func posts(persona: PersonaID, since: Date = .distantPast, withText: Bool = true) throws(StoreError) -> [Post] {
         do {
             return try pool.read { db in
                 let statement = try db.cachedStatement(sql: """
-                    SELECT post_id, created_at, kind, text, url, tags, replies, reposts, likes
+                    SELECT post_id, created_at, kind, \(withText ? "text" : "''"), url, tags, replies, reposts, likes
                     FROM post WHERE persona_id = ? AND created_at >= ? ORDER BY created_at
                     """)
                 return try Row.fetchAll(statement, arguments: [persona.rawValue, since.timeIntervalSince1970]).map { row in
@@ -415,6 +487,7 @@ public final class Store: Sendable {
                     """)
                 for update in updates {
                     let state = update.state
+                    if update.promoteStaged { try Self.promoteStaged(sourceKey: state.key, observedAt: update.observedAt, db) }
                     _ = try Self.insert(update.posts, persona: state.personaID, sourceKey: state.key, observedAt: update.observedAt, db)
                     try Self.insert(update.interactions, persona: state.personaID, sourceKey: state.key, db)
                     let validators = Self.encode(state.validators)

@@ -78,3 +78,52 @@ import TestSupport
         #expect(try harness.snapshot().score.status == .error)
     }
 }
+
+/// A large X archive is staged in batches while it streams, and kept only if the whole read succeeds.
+@Suite(.serialized) struct StagedExportTests {
+    static func archiveText(tweets: Int) -> String {
+        var text = "window.YTD.tweets.part0 = ["
+        for index in 0..<tweets {
+            if index > 0 { text += ",\n" }
+            text += #"{"tweet":{"id_str":"\#(index + 1)","created_at":"Fri Mar 06 13:02:05 +0000 2026","full_text":"post number \#(index) #bulk","favorite_count":"\#(index % 9)","retweet_count":"1","entities":{"hashtags":[{"text":"bulk"}]}}}"#
+        }
+        return text + "]"
+    }
+
+    @Test func aDamagedArchiveFoundOutAtItsEndLeavesNothingAndAGoodOneKeepsEverything() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        let directory = try TemporaryDirectory("staged-export")
+        defer { directory.remove() }
+        let archive = directory.file("big.zip")
+        let text = Self.archiveText(tweets: 25_000) // more than one batch of 20,000
+        try ZipFixture.make(at: archive, entries: [("data/tweets.js", text)], compressed: false)
+        // Flip one byte inside the last tweet's text: the JSON stays valid, the CRC does not.
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: archive))
+        let marker = Data("post number 24999".utf8)
+        let range = try #require(bytes.range(of: marker))
+        bytes[range.lowerBound] = UInt8(ascii: "P")
+        try bytes.write(to: URL(fileURLWithPath: archive))
+        let harness = try Harness(server: server, personas: """
+            [[persona]]
+            id = "big"
+            network = "x"
+            handle = "big"
+              [[persona.source]]
+              kind = "export"
+              path = "\(archive)"
+            """)
+        let damaged = await harness.refresh()
+        #expect(damaged.error?.contains("CRC-32") == true, "\(damaged.error ?? "")")
+        #expect(try harness.store.posts(persona: harness.persona.id).isEmpty)
+
+        try ZipFixture.make(at: archive, entries: [("data/tweets.js", text)], compressed: true)
+        let good = await harness.refresh()
+        #expect(good.error == nil, "\(good.error ?? "")")
+        #expect(try harness.store.posts(persona: harness.persona.id).count == 25_000)
+        // Nothing is left staged: a second read of a changed copy stores the same posts once.
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(120)], ofItemAtPath: archive)
+        #expect(await harness.refresh().error == nil)
+        #expect(try harness.store.posts(persona: harness.persona.id).count == 25_000)
+    }
+}

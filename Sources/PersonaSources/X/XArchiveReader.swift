@@ -16,9 +16,19 @@ public struct XArchiveReader: ExportReader {
         .conversation: "an X archive records no reply counts for the persona's posts",
     ]
 
-    public init() {}
+    /// Posts are handed to the sink in batches of this many, so that memory does not grow with the archive.
+    let batchSize: Int
+
+    public init(batchSize: Int = 20_000) {
+        self.batchSize = max(1, batchSize)
+    }
 
     public func read(_ archive: ExportArchive, handle: String) throws(SourceError) -> Observation {
+        // Without a sink, every post stays in the returned observation.
+        try read(archive, handle: handle) { _ throws(SourceError) in }
+    }
+
+    public func read(_ archive: ExportArchive, handle: String, sink: PostSink) throws(SourceError) -> Observation {
         let tweetFiles = archive.paths.filter(Self.isTweetFile)
         guard !tweetFiles.isEmpty else {
             throw SourceError(location: archive.location, detail: "no data/tweets.js or data/tweet.js: this is not an X archive")
@@ -50,6 +60,7 @@ public struct XArchiveReader: ExportReader {
                     id: id, createdAt: created, kind: kind(of: tweet, account: account, handle: handle), text: text,
                     url: "https://x.com/\(handle)/status/\(id)", tags: tweet.hashtags,
                     counts: EngagementCounts(replies: nil, reposts: tweet.reposts, likes: tweet.likes)))
+                if posts.count >= batchSize { try sink(&posts) }
             }
         }
         var followers: Int?
