@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes an X archive directory with N realistic tweets (string numbers, entities, replies,
 retweets, non-ASCII and emoji) to DIR/data/. Usage: generate-x-archive.py N DIR"""
+import datetime as dt
 import json
 import os
 import random
@@ -9,8 +10,10 @@ import sys
 n, out = int(sys.argv[1]), sys.argv[2]
 rng = random.Random(7)
 os.makedirs(os.path.join(out, "data"), exist_ok=True)
-months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+# Tweets spread over the last four years, newest first, as a real account's archive is: the
+# default 90-day scoring window then holds a realistic few percent of them.
+now = dt.datetime.now(dt.timezone.utc)
+step = dt.timedelta(days=4 * 365) / max(n, 1)
 with open(os.path.join(out, "data", "account.js"), "w") as f:
     f.write('window.YTD.account.part0 = [{"account":{"accountId":"42","username":"bench"}}]')
 with open(os.path.join(out, "data", "tweets.js"), "w", encoding="utf-8") as f:
@@ -25,7 +28,7 @@ with open(os.path.join(out, "data", "tweets.js"), "w", encoding="utf-8") as f:
                           "user_mentions": [], "urls": []},
              "display_text_range": ["0", "90"], "favorite_count": str(rng.randint(0, 200)), "id_str": tid,
              "truncated": False, "retweet_count": str(rng.randint(0, 30)), "id": tid,
-             "created_at": f"{days[i % 7]} {months[i % 12]} {1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}:{(i * 7) % 60:02d} +0000 {2015 + i % 11}",
+             "created_at": (now - step * i).strftime("%a %b %d %H:%M:%S +0000 %Y"),
              "favorited": False, "full_text": text, "lang": "en"}
         if kind == 3:
             t["full_text"] = "RT @someone: " + text

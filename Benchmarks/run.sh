@@ -31,8 +31,6 @@ for n in "${counts[@]}"; do
     cat > "$work/bench.toml" <<TOML
 [daemon]
 state_directory = "$work/state-$n"
-[scoring]
-window = "7300d"
 [[persona]]
 id = "bench"
 network = "x"
