@@ -67,6 +67,27 @@ import Testing
         #expect(posts[1].createdAt.timeIntervalSince1970 == DateParsing.iso8601("2026-02-03T08:00:00Z")!.timeIntervalSince1970 + 0.25)
     }
 
+    @Test func rss1RDF() throws {
+        let posts = try read("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+                     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:slash="http://purl.org/rss/1.0/modules/slash/">
+              <channel rdf:about="https://example.org/"><title>t</title><link>https://example.org/</link></channel>
+              <item rdf:about="https://example.org/1">
+                <title>First</title><link>https://example.org/1</link><description>d</description>
+                <dc:date>2026-02-01T08:00:00+09:00</dc:date><dc:subject>Swift</dc:subject><slash:comments>5</slash:comments>
+              </item>
+            </rdf:RDF>
+            """)
+        #expect(posts.count == 1)
+        #expect(posts[0].id == "https://example.org/1")
+        #expect(posts[0].text == "First")
+        #expect(posts[0].url == "https://example.org/1")
+        #expect(posts[0].counts.replies == 5)
+        #expect(posts[0].tags == ["swift"])
+        #expect(posts[0].createdAt == DateParsing.iso8601("2026-01-31T23:00:00Z"))
+    }
+
     @Test func jsonFeed() throws {
         let posts = try read("""
             {"version":"https://jsonfeed.org/version/1.1","title":"n","items":[

@@ -67,6 +67,9 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
     static let thread = "http://purl.org/syndication/thread/1.0"
     static let dublinCore = "http://purl.org/dc/elements/1.1/"
     static let media = "http://search.yahoo.com/mrss/"
+    /// RSS 1.0 (RDF) puts its item elements in this namespace; RSS 2.0 in none. Both read alike.
+    static let rss1 = "http://purl.org/rss/1.0/"
+    static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 
     private struct Item {
         var id: String?
@@ -148,6 +151,8 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         text = ""
         if name == "item" || (name == "entry" && namespaceURI == Self.atom) {
             item = Item()
+            // RSS 1.0 identifies an item by its rdf:about attribute.
+            item?.id = attributes["rdf:about"] ?? attributes["about"]
             return
         }
         guard item != nil else { return }
@@ -184,7 +189,9 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         defer { text = "" }
         guard var current = item else { return }
         let value = TextDecoding.trimmed(text)
-        switch (namespaceURI ?? "", name) {
+        // RSS 1.0's namespace reads as RSS 2.0's (none).
+        let namespace = namespaceURI == Self.rss1 ? "" : (namespaceURI ?? "")
+        switch (namespace, name) {
         case (_, "item"), (Self.atom, "entry"):
             items.append(current)
             item = nil
@@ -199,7 +206,7 @@ final class XMLFeedParser: NSObject, XMLParserDelegate {
         case (Self.dublinCore, "date"): current.date = current.date ?? DateParsing.iso8601(value)
         case (Self.atom, "published"): current.date = DateParsing.iso8601(value)
         case (Self.atom, "updated"): current.updated = DateParsing.iso8601(value)
-        case ("", "category"): if !value.isEmpty { current.tags.append(value.lowercased()) }
+        case ("", "category"), (Self.dublinCore, "subject"): if !value.isEmpty { current.tags.append(value.lowercased()) }
         case (Self.slash, "comments"), (Self.thread, "total"):
             if let count = Int(value) { current.replies = max(current.replies ?? 0, count) }
         default: break
