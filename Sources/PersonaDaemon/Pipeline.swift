@@ -173,21 +173,22 @@ public final class Pipeline: Sendable {
         // cooperative pool, which the fetch engine's callers share.
         let result: Result<(Observation?, String), SourceError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
-                // A large export hands its posts over in batches while it streams: they are staged,
-                // and kept only if the whole read succeeds (promoted with this source's update).
-                let sink: PostSink = { (posts: inout [Post]) throws(SourceError) in
-                    do {
-                        try store.stage(posts, persona: personaID, sourceKey: key)
-                    } catch {
-                        throw SourceError(location: path, detail: "\(error)")
-                    }
-                    posts.removeAll(keepingCapacity: true)
-                }
+                // A large export hands its posts over in batches while it streams: they are staged
+                // (on another core while the reader parses on), and kept only if the whole read
+                // succeeds (promoted with this source's update).
+                let staging = StagingWriter(store: store, persona: personaID, key: key, location: path)
                 continuation.resume(returning: Result { () throws(SourceError) -> (Observation?, String) in
-                    let archive = try ExportArchive(path: path)
-                    let digest = archive.contentDigest()
-                    if digest == knownDigest { return (nil, digest) }
-                    return (try reader.read(archive, handle: handle, sink: sink), digest)
+                    do throws(SourceError) {
+                        let archive = try ExportArchive(path: path)
+                        let digest = archive.contentDigest()
+                        if digest == knownDigest { return (nil, digest) }
+                        let observation = try reader.read(archive, handle: handle, sink: staging.sink)
+                        try staging.finish()
+                        return (observation, digest)
+                    } catch {
+                        try? staging.finish() // nothing may still be writing when the staged rows are dropped
+                        throw error
+                    }
                 })
             }
         }
