@@ -31,7 +31,6 @@ struct Runner: Sendable {
     struct Report: Sendable {
         var outcomes: [Pipeline.SourceOutcome] = []
         var entries: [SnapshotIndex.Entry] = []
-        var written = 0
         var failures: [Pipeline.SourceOutcome] { outcomes.filter { $0.error != nil } }
     }
 
@@ -107,9 +106,12 @@ struct Runner: Sendable {
             let digest = Self.configDigest(persona, configuration)
             let previous = records[persona.id]
             let path = (writer.directory as NSString).appendingPathComponent(fileName)
-            if let previous, !changed.contains(persona.id), previous.configDigest == digest,
-               now.timeIntervalSince(previous.writtenAt) < Self.snapshotMaximumAge, FileManager.default.fileExists(atPath: path),
-               let status = ScoreStatus(rawValue: previous.scoreStatus) {
+            // The file on disk still stands for this configuration, and is young enough to keep.
+            let fresh = previous.map { previous in
+                previous.configDigest == digest && now.timeIntervalSince(previous.writtenAt) < Self.snapshotMaximumAge
+                    && FileManager.default.fileExists(atPath: path)
+            } ?? false
+            if let previous, fresh, !changed.contains(persona.id), let status = ScoreStatus(rawValue: previous.scoreStatus) {
                 entries.append(SnapshotIndex.Entry(id: persona.id.rawValue, network: persona.network, file: fileName,
                                                    score: previous.scoreValue, status: status, generatedAt: previous.writtenAt))
                 continue
@@ -124,8 +126,7 @@ struct Runner: Sendable {
             }
             let fingerprint = SnapshotFingerprint.of(snapshot)
             var generatedAt = now
-            if let previous, previous.fingerprint == fingerprint, previous.configDigest == digest,
-               now.timeIntervalSince(previous.writtenAt) < Self.snapshotMaximumAge, FileManager.default.fileExists(atPath: path) {
+            if let previous, fresh, previous.fingerprint == fingerprint {
                 generatedAt = previous.writtenAt // unchanged: the file on disk says the same
             } else {
                 batch.append((fileName, snapshot))
@@ -145,7 +146,6 @@ struct Runner: Sendable {
             try writer.write(batch: batch)
             try store.commit(records: newRecords, scores: scores)
             report.entries = entries
-            report.written = batch.count
         } catch {
             logger.error("cannot write snapshots: \(error)")
         }

@@ -71,6 +71,4 @@ struct Scheduler {
         guard jobs[key] != nil else { return }
         due[key] = date
     }
-
-    var nextDue: Date? { due.values.min() }
 }

@@ -271,16 +271,22 @@ public final class Store: Sendable {
             INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, observed_at)
             SELECT persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, ?
             FROM post_staging WHERE source_key = ? ORDER BY rowid
-            ON CONFLICT (persona_id, post_id) DO UPDATE SET
-                source_key = excluded.source_key, created_at = excluded.created_at, kind = excluded.kind,
-                text = excluded.text, url = coalesce(excluded.url, url), tags = excluded.tags,
-                replies = coalesce(excluded.replies, replies),
-                reposts = coalesce(excluded.reposts, reposts),
-                likes = coalesce(excluded.likes, likes),
-                observed_at = excluded.observed_at;
+            \(Self.upsert);
             DELETE FROM post_staging WHERE source_key = ?;
             """, arguments: [observedAt.timeIntervalSince1970, sourceKey, sourceKey])
     }
+
+    /// How a post already stored takes a newer observation: newer counts replace older ones, but
+    /// a count the newer source could not measure (NULL) never erases one that was measured.
+    static let upsert = """
+        ON CONFLICT (persona_id, post_id) DO UPDATE SET
+            source_key = excluded.source_key, created_at = excluded.created_at, kind = excluded.kind,
+            text = excluded.text, url = coalesce(excluded.url, url), tags = excluded.tags,
+            replies = coalesce(excluded.replies, replies),
+            reposts = coalesce(excluded.reposts, reposts),
+            likes = coalesce(excluded.likes, likes),
+            observed_at = excluded.observed_at
+        """
 
     static func tagText(_ tags: [String]) -> String {
         tags.map { $0.filter { $0 != tagSeparator } }.joined(separator: String(tagSeparator))
@@ -292,13 +298,7 @@ public final class Store: Sendable {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, observed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (persona_id, post_id) DO UPDATE SET
-                source_key = excluded.source_key, created_at = excluded.created_at, kind = excluded.kind,
-                text = excluded.text, url = coalesce(excluded.url, url), tags = excluded.tags,
-                replies = coalesce(excluded.replies, replies),
-                reposts = coalesce(excluded.reposts, reposts),
-                likes = coalesce(excluded.likes, likes),
-                observed_at = excluded.observed_at
+            \(Self.upsert)
             """)
         for post in posts {
             let tags = tagText(post.tags)

@@ -44,7 +44,7 @@ public struct InstagramExportReader: ExportReader {
                 }
                 let media = record["media"] as? [[String: Any]] ?? []
                 let first = media.first ?? [:]
-                guard let date = Self.timestamp(record["creation_timestamp"]) ?? Self.timestamp(first["creation_timestamp"]) else {
+                guard let date = ExportFields.timestamp(record["creation_timestamp"]) ?? ExportFields.timestamp(first["creation_timestamp"]) else {
                     throw SourceError(location: archive.location, entry: path, record: offset + 1, field: "creation_timestamp", detail: "missing")
                 }
                 let caption = Mojibake.repair((record["title"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? first["title"] as? String ?? "")
@@ -97,7 +97,7 @@ public struct InstagramExportReader: ExportReader {
             let records = (object["organic_insights_posts"] ?? object["organic_insights_reels"]) as? [[String: Any]] ?? []
             for record in records {
                 guard let map = record["string_map_data"] as? [String: [String: Any]] else { continue }
-                guard let time = map.values.compactMap({ Self.timestamp($0["timestamp"]) }).first,
+                guard let time = map.values.compactMap({ ExportFields.timestamp($0["timestamp"]) }).first,
                       let index = byTime[Int(time.timeIntervalSince1970)] else { continue }
                 func count(_ names: [String]) -> Int? {
                     for name in names { if let value = map[name]?["value"] as? String { return Self.number(value) } }
@@ -116,7 +116,7 @@ public struct InstagramExportReader: ExportReader {
             let records = (object as? [[String: Any]]) ?? ((object as? [String: Any])?["comments_media_comments"] as? [[String: Any]]) ?? []
             for (offset, record) in records.enumerated() {
                 guard let map = record["string_map_data"] as? [String: [String: Any]] else { continue }
-                guard let time = map.values.compactMap({ Self.timestamp($0["timestamp"]) }).first else {
+                guard let time = map.values.compactMap({ ExportFields.timestamp($0["timestamp"]) }).first else {
                     throw SourceError(location: archive.location, entry: path, record: offset + 1, field: "string_map_data.*.timestamp", detail: "missing")
                 }
                 // Keys are translated: prefer the English names, else take the longest text as the comment.
@@ -139,7 +139,7 @@ public struct InstagramExportReader: ExportReader {
         let records = ((object as? [String: Any])?["likes_media_likes"] as? [[String: Any]]) ?? (object as? [[String: Any]]) ?? []
         return records.compactMap { record in
             let entry = (record["string_list_data"] as? [[String: Any]])?.first
-            guard let time = Self.timestamp(entry?["timestamp"]) else { return nil }
+            guard let time = ExportFields.timestamp(entry?["timestamp"]) else { return nil }
             let owner = (record["title"] as? String).map(Mojibake.repair)
             return Interaction(id: ExportFields.id("instagram-like", time, (entry?["href"] as? String) ?? owner ?? ""),
                                kind: .reactionGiven, at: time, counterpart: owner)
@@ -176,8 +176,6 @@ public struct InstagramExportReader: ExportReader {
             throw SourceError(location: archive.location, entry: path, detail: "malformed JSON (\(JSONErrors.describe(error, in: data)))")
         }
     }
-
-    static func timestamp(_ value: Any?) -> Date? { ExportFields.timestamp(value) }
 
     /// `"1,376"`, `"1.376"`, `"1 376"`, `"12"`: the digits, whatever the locale's separators.
     static func number(_ text: String) -> Int? {
