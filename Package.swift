@@ -75,7 +75,7 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "PersonaScoringTests", dependencies: ["PersonaScoring", "PersonaModel"]),
+        .testTarget(name: "PersonaScoringTests", dependencies: ["PersonaScoring", "PersonaModel", "TestSupport"]),
         .testTarget(name: "PersonaSourcesTests", dependencies: ["PersonaSources", "PersonaModel", "TestSupport"]),
         .testTarget(name: "PersonaFetchTests", dependencies: ["PersonaFetch", "PersonaModel", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "PersonaStoreTests", dependencies: ["PersonaStore", "PersonaModel", "TestSupport"]),

@@ -41,6 +41,7 @@ public final class Daemon: Service {
         let states = (try? store.sourceStates()) ?? [:]
         Self.restoreGates(store, configuration: configuration, engine: engine)
         let runner = Runner(pipeline: Pipeline(store: store, engine: engine, logger: logger), writer: writer, logger: logger)
+        runner.recomputeHistory(configuration: configuration)
         let pidFile = PidFile(path: configuration.pidFile)
         do {
             try pidFile.write()
@@ -121,6 +122,7 @@ public final class Daemon: Service {
         defer { engine.shutdown() }
         restoreGates(store, configuration: configuration, engine: engine)
         let runner = Runner(pipeline: Pipeline(store: store, engine: engine, logger: logger), writer: writer, logger: logger)
+        runner.recomputeHistory(configuration: configuration)
         let report = await runner.run(Scheduler.jobs(of: configuration), configuration: configuration, heartbeat: nil)
         try writer.write(SnapshotIndex(generatedAt: Date(), personas: report.entries.sorted { $0.id < $1.id }))
         return report.failures.map { "persona \($0.persona): \($0.error ?? "")" }

@@ -101,16 +101,17 @@ public final class Pipeline: Sendable {
         if let error { logger.error("persona \(persona.id): source failed: \(error)") }
         let posts = observation?.posts ?? []
         let interactions = observation?.interactions ?? []
+        let engagements = observation?.engagements ?? []
         // An export that was read (not skipped as unchanged) may have staged posts to promote.
         let readExport = source.kind == .export && observation != nil
-        let changed = !posts.isEmpty || !interactions.isEmpty || readExport || stored == nil || stored?.lastError != state.lastError || stored?.gone != state.gone
+        let changed = !posts.isEmpty || !interactions.isEmpty || !engagements.isEmpty || readExport || stored == nil || stored?.lastError != state.lastError || stored?.gone != state.gone
             || SnapshotFingerprint.statusClass(stored?.httpStatus) != SnapshotFingerprint.statusClass(state.httpStatus) || stored?.consecutiveFailures != state.consecutiveFailures
             || stored?.audience != state.audience || (stored?.notBefore != nil) != (state.notBefore != nil)
             || stored?.lastSuccess == nil
         // The posts and the state that says they were read are committed together.
         return Refresh(
             outcome: SourceOutcome(key: key, persona: persona.id, location: source.location, error: error, nextAttempt: next),
-            update: SourceUpdate(state: state, posts: posts, interactions: interactions, observedAt: now,
+            update: SourceUpdate(state: state, posts: posts, interactions: interactions, engagements: engagements, observedAt: now,
                                  promoteStaged: readExport && attemptSucceeded(attempt)), changed: changed)
     }
 
@@ -299,16 +300,11 @@ public final class Pipeline: Sendable {
     public func snapshot(of persona: PersonaConfiguration, configuration: Configuration, states: [String: SourceState],
                          now: Date = Date()) throws(PipelineError) -> (snapshot: PersonaSnapshot, score: Score) {
         do {
-            let windowStart = now.addingTimeInterval(-configuration.window)
-            let posts = try store.posts(persona: persona.id, since: windowStart, withText: false)
-            var unmeasurable: [Metric: String] = [:]
+            let score = try self.score(of: persona, configuration: configuration, states: states, at: now)
             var sections: [PersonaSnapshot.SourceSection] = []
             var failures: [String] = []
             var everSucceeded = false
             for source in persona.sources {
-                if let reader = SourceRegistry.reader(network: persona.network, kind: source.kind) {
-                    unmeasurable.merge(reader.unmeasurable) { $0 == $1 ? $0 : "\($0); \($1)" }
-                }
                 let state = states[Self.key(persona, source)]
                 let status = Self.status(of: state, now: now)
                 sections.append(PersonaSnapshot.SourceSection(
@@ -318,9 +314,6 @@ public final class Pipeline: Sendable {
                 if let error = state?.lastError, status == .failing || status == .gone { failures.append(error) }
                 if state?.lastSuccess != nil { everSucceeded = true }
             }
-            let score = ScoreModelV0.score(.init(
-                network: persona.network, posts: posts, unmeasurable: unmeasurable,
-                windowStart: windowStart, windowEnd: now))
             var status = score.status
             var reason = score.reason
             if !failures.isEmpty {
@@ -333,6 +326,34 @@ public final class Pipeline: Sendable {
                 generatedAt: now, persona: .init(id: persona.id.rawValue, network: persona.network, handle: persona.handle),
                 score: section, sources: sections, topics: score.topics)
             return (snapshot, score)
+        } catch {
+            throw PipelineError("\(error)")
+        }
+    }
+
+    /// Scores one persona from its stored observations as of `at` (now, or a past point of its
+    /// history being recomputed): the window ends at `at`, and only what was created by then counts.
+    public func score(of persona: PersonaConfiguration, configuration: Configuration, states: [String: SourceState],
+                      at: Date) throws(PipelineError) -> Score {
+        do {
+            let windowStart = at.addingTimeInterval(-configuration.window)
+            let posts = try store.posts(persona: persona.id, since: windowStart, withText: false).filter { $0.createdAt <= at }
+            let interactions = try store.interactions(persona: persona.id)
+            let engagements = try store.engagements(persona: persona.id, since: windowStart)
+            // A part is unmeasurable for the persona only if every one of its sources says so.
+            var unmeasurable: [Metric: String]?
+            var audience: Int?
+            for source in persona.sources {
+                let reasons = SourceRegistry.reader(network: persona.network, kind: source.kind)?.unmeasurable ?? [:]
+                unmeasurable = unmeasurable.map { current in
+                    current.compactMapValues { $0 }.filter { reasons[$0.key] != nil }
+                        .merging(reasons.filter { current[$0.key] != nil }) { $0 == $1 ? $0 : "\($0); \($1)" }
+                } ?? reasons
+                if let stated = states[Self.key(persona, source)]?.audience { audience = max(audience ?? 0, stated) }
+            }
+            return ScoreModel.score(.init(
+                network: persona.network, posts: posts, interactions: interactions, engagements: engagements,
+                audience: audience, unmeasurable: unmeasurable ?? [:], windowStart: windowStart, windowEnd: at))
         } catch {
             throw PipelineError("\(error)")
         }

@@ -3,6 +3,7 @@ import Logging
 import PersonaConfig
 import PersonaFetch
 import PersonaModel
+import PersonaScoring
 import PersonaStore
 import Synchronization
 
@@ -108,7 +109,7 @@ struct Runner: Sendable {
             let path = (writer.directory as NSString).appendingPathComponent(fileName)
             // The file on disk still stands for this configuration, and is young enough to keep.
             let fresh = previous.map { previous in
-                previous.configDigest == digest && now.timeIntervalSince(previous.writtenAt) < Self.snapshotMaximumAge
+                previous.configDigest == digest && previous.formulaVersion == ScoreModel.formulaVersion && now.timeIntervalSince(previous.writtenAt) < Self.snapshotMaximumAge
                     && FileManager.default.fileExists(atPath: path)
             } ?? false
             if let previous, fresh, !changed.contains(persona.id), let status = ScoreStatus(rawValue: previous.scoreStatus) {
@@ -116,7 +117,7 @@ struct Runner: Sendable {
                                                    score: previous.scoreValue, status: status, generatedAt: previous.writtenAt))
                 continue
             }
-            let snapshot: PersonaSnapshot
+            var snapshot: PersonaSnapshot
             let score: Score
             do {
                 (snapshot, score) = try pipeline.snapshot(of: persona, configuration: configuration, states: states, now: now)
@@ -124,6 +125,15 @@ struct Runner: Sendable {
                 logger.error("persona \(persona.id): cannot compute its snapshot: \(error)")
                 continue
             }
+            // The history holds a score each time it changed. "What moved" compares with the entry
+            // before the current score: the latest one if this score differs from it.
+            let recent = (try? store.recentScores(persona: persona.id, limit: 2)) ?? []
+            let scoreChanged = recent.first.map {
+                $0.score.value != score.value || $0.score.status != score.status
+                    || $0.score.formulaVersion != score.formulaVersion
+            } ?? true
+            let earlier = scoreChanged ? recent.first : recent.dropFirst().first
+            snapshot.score.previous = earlier.map { PersonaSnapshot.PreviousScore(generatedAt: $0.generatedAt, score: $0.score) }
             let fingerprint = SnapshotFingerprint.of(snapshot)
             var generatedAt = now
             if let previous, fresh, previous.fingerprint == fingerprint {
@@ -133,10 +143,7 @@ struct Runner: Sendable {
                 newRecords[persona.id] = PersonaRecord(
                     fingerprint: fingerprint, configDigest: digest, writtenAt: now, scoreValue: snapshot.score.value,
                     scoreStatus: snapshot.score.status.rawValue, formulaVersion: score.formulaVersion)
-                if previous?.scoreValue != snapshot.score.value || previous?.scoreStatus != snapshot.score.status.rawValue
-                    || previous?.formulaVersion != score.formulaVersion {
-                    scores.append((persona.id, now, score))
-                }
+                if scoreChanged { scores.append((persona.id, now, score)) }
             }
             entries.append(SnapshotIndex.Entry(
                 id: persona.id.rawValue, network: persona.network, file: fileName,
@@ -148,6 +155,37 @@ struct Runner: Sendable {
             report.entries = entries
         } catch {
             logger.error("cannot write snapshots: \(error)")
+        }
+    }
+
+    /// Recomputes, with the current formula, every history entry another formula computed, so that a
+    /// persona's history never splices two formulas. Each point is scored as of its own time from the
+    /// stored observations (posts as last observed; see Docs/scoring.md).
+    func recomputeHistory(configuration: Configuration) {
+        let stale: [PersonaID: [Date]]
+        do {
+            stale = try store.historyPoints(otherThan: ScoreModel.formulaVersion)
+        } catch {
+            logger.error("\(error)")
+            return
+        }
+        guard !stale.isEmpty else { return }
+        let states = (try? store.sourceStates()) ?? [:]
+        for persona in configuration.personas {
+            guard let points = stale[persona.id] else { continue }
+            do {
+                var entries: [(generatedAt: Date, score: Score)] = []
+                for point in points {
+                    let score = try pipeline.score(of: persona, configuration: configuration, states: states, at: point)
+                    // Like the live history, an entry is kept only where the score changed.
+                    if let last = entries.last?.score, last.value == score.value, last.status == score.status { continue }
+                    entries.append((point, score))
+                }
+                try store.replaceHistory(persona: persona.id, formulaVersion: ScoreModel.formulaVersion, entries: entries)
+                logger.notice("persona \(persona.id): score history recomputed with formula \(ScoreModel.formulaVersion): \(points.count) entries became \(entries.count)")
+            } catch {
+                logger.error("persona \(persona.id): cannot recompute its score history: \(error)")
+            }
         }
     }
 

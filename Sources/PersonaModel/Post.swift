@@ -52,11 +52,16 @@ public struct Post: Sendable, Hashable, Codable, Identifiable {
     /// Lower-cased hashtags or categories, without `#`.
     public var tags: [String]
     public var counts: EngagementCounts
+    /// For a reply: the post whose reply count includes it (its parent; for a Reddit comment, the
+    /// submission of its thread). When that post is the persona's own, the scorer takes this reply
+    /// out of the parent's count, so talking to oneself adds no conversation.
+    public var inReplyTo: String?
 
     public init(
         id: String, createdAt: Date, kind: PostKind, text: String, url: String? = nil,
-        tags: [String] = [], counts: EngagementCounts = EngagementCounts()
+        tags: [String] = [], counts: EngagementCounts = EngagementCounts(), inReplyTo: String? = nil
     ) {
+        self.inReplyTo = inReplyTo
         self.id = id
         self.createdAt = createdAt
         self.kind = kind

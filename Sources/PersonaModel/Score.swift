@@ -14,14 +14,19 @@ public enum ScoreStatus: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// A post and the counts that made it evidence for a component.
 public struct Evidence: Sendable, Hashable, Codable {
+    /// The post (or, for messages, the conversation) the evidence is about.
     public var postId: String
     public var url: String?
+    /// The count that made it evidence (reactions by others, or minutes to answer for messages).
     public var count: Int
+    /// What the count is, in words, where the component's reason does not say it.
+    public var detail: String?
 
-    public init(postId: String, url: String?, count: Int) {
+    public init(postId: String, url: String?, count: Int, detail: String? = nil) {
         self.postId = postId
         self.url = url
         self.count = count
+        self.detail = detail
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -29,6 +34,7 @@ public struct Evidence: Sendable, Hashable, Codable {
         try container.encode(postId, forKey: .postId)
         try container.encode(url, forKey: .url)
         try container.encode(count, forKey: .count)
+        try container.encode(detail, forKey: .detail)
     }
 }
 
@@ -41,7 +47,10 @@ public struct Component: Sendable, Hashable, Codable {
     public var normalized: Double?
     /// The share of the score this component carries after renormalising over measured components.
     public var weight: Double
-    /// `normalized × weight`: the points this component adds to the score.
+    /// A multiplier on this component's points: the reciprocity factor for the reach components
+    /// (conversation, amplification, applause, depth), 1 for the others.
+    public var factor: Double
+    /// `normalized × weight × factor`: the points this component adds to the score.
     public var contribution: Double?
     public var measured: Bool
     /// How the raw value was obtained, or why it could not be.
@@ -51,8 +60,9 @@ public struct Component: Sendable, Hashable, Codable {
 
     public init(
         name: String, raw: Double?, normalized: Double?, weight: Double, contribution: Double?,
-        measured: Bool, reason: String, evidence: [Evidence] = []
+        measured: Bool, reason: String, evidence: [Evidence] = [], factor: Double = 1
     ) {
+        self.factor = factor
         self.name = name
         self.raw = raw
         self.normalized = normalized
@@ -63,6 +73,24 @@ public struct Component: Sendable, Hashable, Codable {
         self.evidence = evidence
     }
 
+    enum CodingKeys: String, CodingKey {
+        case name, raw, normalized, weight, factor, contribution, measured, reason, evidence
+    }
+
+    /// Reads scores stored before `factor` existed (formula 0) as factor 1.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        raw = try container.decodeIfPresent(Double.self, forKey: .raw)
+        normalized = try container.decodeIfPresent(Double.self, forKey: .normalized)
+        weight = try container.decode(Double.self, forKey: .weight)
+        factor = try container.decodeIfPresent(Double.self, forKey: .factor) ?? 1
+        contribution = try container.decodeIfPresent(Double.self, forKey: .contribution)
+        measured = try container.decode(Bool.self, forKey: .measured)
+        reason = try container.decode(String.self, forKey: .reason)
+        evidence = try container.decode([Evidence].self, forKey: .evidence)
+    }
+
     /// Unknown values are written as explicit `null`: the snapshot format never omits a field.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -70,6 +98,7 @@ public struct Component: Sendable, Hashable, Codable {
         try container.encode(raw, forKey: .raw)
         try container.encode(normalized, forKey: .normalized)
         try container.encode(weight, forKey: .weight)
+        try container.encode(factor, forKey: .factor)
         try container.encode(contribution, forKey: .contribution)
         try container.encode(measured, forKey: .measured)
         try container.encode(reason, forKey: .reason)
@@ -92,12 +121,86 @@ public struct Sample: Sendable, Hashable, Codable {
 
 /// Topics: what the persona posts about, and separately where it earns response.
 public struct Topics: Sendable, Hashable, Codable {
+    /// Topics on at least two own posts, most posted first.
     public var interests: [String]
+    /// Topics whose posts earn clearly more response from others than the persona's other posts.
     public var expertise: [String]
+    /// The numbers behind both lists, one entry per listed topic.
+    public var details: [TopicDetail]
 
-    public init(interests: [String] = [], expertise: [String] = []) {
+    public init(interests: [String] = [], expertise: [String] = [], details: [TopicDetail] = []) {
         self.interests = interests
         self.expertise = expertise
+        self.details = details
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case interests, expertise, details
+    }
+
+    /// Reads topics stored before `details` existed (formula 0).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        interests = try container.decode([String].self, forKey: .interests)
+        expertise = try container.decode([String].self, forKey: .expertise)
+        details = try container.decodeIfPresent([TopicDetail].self, forKey: .details) ?? []
+    }
+}
+
+/// Why a topic is an interest, and why it is or is not expertise.
+public struct TopicDetail: Sendable, Hashable, Codable {
+    public var topic: String
+    /// Own posts in the window with this topic.
+    public var posts: Int
+    /// `posts` as a share of all own posts in the window (0–1).
+    public var share: Double
+    /// Median reactions by others per post on this topic; `nil` if no source measures reactions.
+    public var medianResponse: Double?
+    /// Median reactions by others per post on the persona's other topics (the baseline).
+    public var baselineResponse: Double?
+    public var expertise: Bool
+    /// The reason, in words.
+    public var reason: String
+    /// The topic's most answered posts (for expertise).
+    public var evidence: [Evidence]
+
+    public init(topic: String, posts: Int, share: Double, medianResponse: Double?, baselineResponse: Double?,
+                expertise: Bool, reason: String, evidence: [Evidence]) {
+        self.topic = topic
+        self.posts = posts
+        self.share = share
+        self.medianResponse = medianResponse
+        self.baselineResponse = baselineResponse
+        self.expertise = expertise
+        self.reason = reason
+        self.evidence = evidence
+    }
+}
+
+/// The normalisation constants a score was computed with, and where they come from.
+public struct Calibration: Sendable, Hashable, Codable {
+    public enum Basis: String, Sendable, Hashable, Codable {
+        /// From a published benchmark of the network (see `note`).
+        case published
+        /// Derived from a published benchmark of another measure (see `note`).
+        case derived
+        /// No published norm exists: a documented default.
+        case `default`
+    }
+
+    public var network: Network
+    public var basis: Basis
+    /// Where the constants come from, in words.
+    public var note: String
+    /// Half-saturation constants by component (the raw value that scores 50), and for audience
+    /// the size that scores 100.
+    public var constants: [String: Double]
+
+    public init(network: Network, basis: Basis, note: String, constants: [String: Double]) {
+        self.network = network
+        self.basis = basis
+        self.note = note
+        self.constants = constants
     }
 }
 
@@ -114,11 +217,18 @@ public struct Score: Sendable, Hashable, Codable {
     public var topics: Topics
     /// Why there is no number, when there is none.
     public var reason: String?
+    /// The constants the components were normalised with (formula 1 and later).
+    public var calibration: Calibration?
+    /// The minimum sample this formula asks for (own posts in the window).
+    public var minimumPosts: Int?
 
     public init(
         value: Double?, status: ScoreStatus, formulaVersion: String, windowStart: Date, windowEnd: Date,
-        components: [Component], sample: Sample, topics: Topics, reason: String? = nil
+        components: [Component], sample: Sample, topics: Topics, reason: String? = nil,
+        calibration: Calibration? = nil, minimumPosts: Int? = nil
     ) {
+        self.calibration = calibration
+        self.minimumPosts = minimumPosts
         self.reason = reason
         self.value = value
         self.status = status

@@ -50,8 +50,17 @@ public struct PersonaSnapshot: Codable, Sendable, Hashable {
         public var sample: Sample
         /// Why the status is what it is, in one line (e.g. which source failed).
         public var statusReason: String?
+        /// The normalisation constants of the persona's network, and their basis.
+        public var calibration: Calibration?
+        /// Own posts in the window needed for a number.
+        public var minimumPosts: Int?
+        /// The score as it stood before its last change, for "what moved".
+        public var previous: PreviousScore?
 
-        public init(score: Score, status: ScoreStatus, statusReason: String?) {
+        public init(score: Score, status: ScoreStatus, statusReason: String?, previous: PreviousScore? = nil) {
+            calibration = score.calibration
+            minimumPosts = score.minimumPosts
+            self.previous = previous
             value = status == .error ? nil : score.value
             self.status = status
             formulaVersion = score.formulaVersion
@@ -70,6 +79,32 @@ public struct PersonaSnapshot: Codable, Sendable, Hashable {
             try container.encode(components, forKey: .components)
             try container.encode(sample, forKey: .sample)
             try container.encode(statusReason, forKey: .statusReason)
+            try container.encode(calibration, forKey: .calibration)
+            try container.encode(minimumPosts, forKey: .minimumPosts)
+            try container.encode(previous, forKey: .previous)
+        }
+    }
+
+    /// A score from the persona's history: its value and each component's points.
+    public struct PreviousScore: Codable, Sendable, Hashable {
+        public struct Part: Codable, Sendable, Hashable {
+            public var name: String
+            public var normalized: Double?
+            public var contribution: Double?
+        }
+
+        public var generatedAt: Date
+        public var value: Double?
+        public var status: ScoreStatus
+        public var formulaVersion: String
+        public var components: [Part]
+
+        public init(generatedAt: Date, score: Score) {
+            self.generatedAt = generatedAt
+            value = score.value
+            status = score.status
+            formulaVersion = score.formulaVersion
+            components = score.components.map { Part(name: $0.name, normalized: $0.normalized, contribution: $0.contribution) }
         }
     }
 
@@ -190,9 +225,13 @@ public enum SnapshotFingerprint {
         let score = snapshot.score
         text += "|\(score.value.map { "\($0)" } ?? "-")|\(score.status.rawValue)|\(score.statusReason ?? "-")|\(score.formulaVersion)"
         text += "|\(score.sample.posts)|\(score.sample.interactions)"
+        if let previous = score.previous { text += "|p:\(previous.generatedAt.timeIntervalSince1970):\(previous.value.map { "\($0)" } ?? "-")" }
+        for detail in snapshot.topics.details {
+            text += "|t:\(detail.topic):\(detail.posts):\(detail.expertise):\(detail.reason)"
+        }
         for component in score.components {
             text += "|c:\(component.name):\(component.raw.map { "\($0)" } ?? "-"):\(component.normalized.map { "\($0)" } ?? "-")"
-            text += ":\(component.weight):\(component.measured):\(component.reason)"
+            text += ":\(component.weight):\(component.factor):\(component.measured):\(component.reason)"
             for evidence in component.evidence { text += ":\(evidence.postId)=\(evidence.count)" }
         }
         for source in snapshot.sources {

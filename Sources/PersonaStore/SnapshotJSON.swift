@@ -51,8 +51,11 @@ public enum SnapshotJSON {
             ])),
             ("schema_version", .integer(snapshot.schemaVersion)),
             ("score", .object([
+                ("calibration", score.calibration.map(calibration) ?? .null),
                 ("components", .array(score.components.map(component))),
                 ("formula_version", .string(score.formulaVersion)),
+                ("minimum_posts", score.minimumPosts.map(Value.integer) ?? .null),
+                ("previous", score.previous.map(previous) ?? .null),
                 ("sample", .object([
                     ("interactions", .integer(score.sample.interactions)),
                     ("posts", .integer(score.sample.posts)),
@@ -76,18 +79,59 @@ public enum SnapshotJSON {
                 ])
             })),
             ("topics", .object([
+                ("details", .array(snapshot.topics.details.map(topic))),
                 ("expertise", .array(snapshot.topics.expertise.map(Value.string))),
                 ("interests", .array(snapshot.topics.interests.map(Value.string))),
             ])),
         ])
     }
 
+    static func evidence(_ evidence: Evidence) -> Value {
+        .object([
+            ("count", .integer(evidence.count)), ("detail", string(evidence.detail)), ("post_id", .string(evidence.postId)),
+            ("url", string(evidence.url)),
+        ])
+    }
+
+    static func calibration(_ calibration: Calibration) -> Value {
+        .object([
+            ("basis", .string(calibration.basis.rawValue)),
+            ("constants", .object(calibration.constants.sorted { $0.key < $1.key }.map { ($0.key, Value.number($0.value)) })),
+            ("network", .string(calibration.network.rawValue)),
+            ("note", .string(calibration.note)),
+        ])
+    }
+
+    static func previous(_ previous: PersonaSnapshot.PreviousScore) -> Value {
+        .object([
+            ("components", .array(previous.components.map { part in
+                .object([("contribution", number(part.contribution)), ("name", .string(part.name)), ("normalized", number(part.normalized))])
+            })),
+            ("formula_version", .string(previous.formulaVersion)),
+            ("generated_at", date(previous.generatedAt)),
+            ("status", .string(previous.status.rawValue)),
+            ("value", number(previous.value)),
+        ])
+    }
+
+    static func topic(_ detail: TopicDetail) -> Value {
+        .object([
+            ("baseline_response", number(detail.baselineResponse)),
+            ("evidence", .array(detail.evidence.map(evidence))),
+            ("expertise", .bool(detail.expertise)),
+            ("median_response", number(detail.medianResponse)),
+            ("posts", .integer(detail.posts)),
+            ("reason", .string(detail.reason)),
+            ("share", .number(detail.share)),
+            ("topic", .string(detail.topic)),
+        ])
+    }
+
     static func component(_ component: Component) -> Value {
         .object([
             ("contribution", number(component.contribution)),
-            ("evidence", .array(component.evidence.map { evidence in
-                .object([("count", .integer(evidence.count)), ("post_id", .string(evidence.postId)), ("url", string(evidence.url))])
-            })),
+            ("evidence", .array(component.evidence.map(evidence))),
+            ("factor", .number(component.factor)),
             ("measured", .bool(component.measured)),
             ("name", .string(component.name)),
             ("normalized", number(component.normalized)),

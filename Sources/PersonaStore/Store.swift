@@ -66,11 +66,15 @@ public struct SourceUpdate: Sendable {
     public var state: SourceState
     public var posts: [Post]
     public var interactions: [Interaction]
+    /// Identified reactions to the persona's posts.
+    public var engagements: [Engagement]
     public var observedAt: Date
     /// Posts staged for this source during its read (`Store.stage`) are to be kept with this update.
     public var promoteStaged: Bool
 
-    public init(state: SourceState, posts: [Post], interactions: [Interaction] = [], observedAt: Date, promoteStaged: Bool = false) {
+    public init(state: SourceState, posts: [Post], interactions: [Interaction] = [], engagements: [Engagement] = [],
+                observedAt: Date, promoteStaged: Bool = false) {
+        self.engagements = engagements
         self.state = state
         self.posts = posts
         self.interactions = interactions
@@ -211,6 +215,22 @@ public final class Store: Sendable {
                 );
                 """)
         }
+        // Formula 1: a reply names the post whose reply count includes it, and identified
+        // engagers are kept (each counted once per window by the scorer).
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE post ADD COLUMN in_reply_to TEXT;
+                ALTER TABLE post_staging ADD COLUMN in_reply_to TEXT;
+                CREATE TABLE engagement (
+                    persona_id TEXT NOT NULL,
+                    post_id TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    source_key TEXT NOT NULL,
+                    PRIMARY KEY (persona_id, post_id, metric, actor)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 
@@ -242,13 +262,14 @@ public final class Store: Sendable {
         do {
             try pool.write { db in
                 let statement = try db.cachedStatement(sql: """
-                    INSERT INTO post_staging (source_key, persona_id, post_id, created_at, kind, text, url, tags, replies, reposts, likes)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO post_staging (source_key, persona_id, post_id, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for post in posts {
                     try statement.execute(arguments: [
                         sourceKey, persona.rawValue, post.id, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
                         post.text, post.url, Self.tagText(post.tags), post.counts.replies, post.counts.reposts, post.counts.likes,
+                        post.inReplyTo,
                     ])
                 }
             }
@@ -268,8 +289,8 @@ public final class Store: Sendable {
 
     static func promoteStaged(sourceKey: String, observedAt: Date, _ db: Database) throws {
         try db.execute(sql: """
-            INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, observed_at)
-            SELECT persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, ?
+            INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to, observed_at)
+            SELECT persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to, ?
             FROM post_staging WHERE source_key = ? ORDER BY rowid
             \(Self.upsert);
             DELETE FROM post_staging WHERE source_key = ?;
@@ -285,6 +306,7 @@ public final class Store: Sendable {
             replies = coalesce(excluded.replies, replies),
             reposts = coalesce(excluded.reposts, reposts),
             likes = coalesce(excluded.likes, likes),
+            in_reply_to = coalesce(excluded.in_reply_to, in_reply_to),
             observed_at = excluded.observed_at
         """
 
@@ -296,15 +318,15 @@ public final class Store: Sendable {
     static func insert(_ posts: [Post], persona: PersonaID, sourceKey: String, observedAt: Date, _ db: Database) throws -> Int {
         guard !posts.isEmpty else { return 0 }
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, observed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to, observed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             \(Self.upsert)
             """)
         for post in posts {
             let tags = tagText(post.tags)
             try statement.execute(arguments: [
                 persona.rawValue, post.id, sourceKey, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
-                post.text, post.url, tags, post.counts.replies, post.counts.reposts, post.counts.likes,
+                post.text, post.url, tags, post.counts.replies, post.counts.reposts, post.counts.likes, post.inReplyTo,
                 observedAt.timeIntervalSince1970,
             ])
         }
@@ -322,6 +344,34 @@ public final class Store: Sendable {
                 persona.rawValue, interaction.id, sourceKey, interaction.kind.rawValue, interaction.at.timeIntervalSince1970,
                 interaction.counterpart, interaction.thread,
             ])
+        }
+    }
+
+    static func insert(_ engagements: [Engagement], persona: PersonaID, sourceKey: String, _ db: Database) throws {
+        guard !engagements.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO engagement (persona_id, post_id, metric, actor, source_key) VALUES (?, ?, ?, ?, ?)
+            """)
+        for engagement in engagements {
+            try statement.execute(arguments: [persona.rawValue, engagement.postId, engagement.metric.rawValue, engagement.actor, sourceKey])
+        }
+    }
+
+    /// The persona's identified engagements on posts created at or after `since`.
+    public func engagements(persona: PersonaID, since: Date = .distantPast) throws(StoreError) -> [Engagement] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT e.post_id, e.metric, e.actor FROM engagement e
+                    JOIN post p ON p.persona_id = e.persona_id AND p.post_id = e.post_id
+                    WHERE e.persona_id = ? AND p.created_at >= ?
+                    """), arguments: [persona.rawValue, since.timeIntervalSince1970]).compactMap { row in
+                    guard let metric = Metric(rawValue: row[1]) else { return nil }
+                    return Engagement(postId: row[0], metric: metric, actor: row[2])
+                }
+            }
+        } catch {
+            throw failure("read engagements of \(persona)", error)
         }
     }
 
@@ -348,7 +398,7 @@ public final class Store: Sendable {
         do {
             return try pool.read { db in
                 let statement = try db.cachedStatement(sql: """
-                    SELECT post_id, created_at, kind, \(withText ? "text" : "''"), url, tags, replies, reposts, likes
+                    SELECT post_id, created_at, kind, \(withText ? "text" : "''"), url, tags, replies, reposts, likes, in_reply_to
                     FROM post WHERE persona_id = ? AND created_at >= ? ORDER BY created_at
                     """)
                 return try Row.fetchAll(statement, arguments: [persona.rawValue, since.timeIntervalSince1970]).map { row in
@@ -357,7 +407,7 @@ public final class Store: Sendable {
                         id: row[0], createdAt: Date(timeIntervalSince1970: row[1]), kind: PostKind(rawValue: row[2]) ?? .original,
                         text: row[3], url: row[4],
                         tags: tags.isEmpty ? [] : tags.split(separator: Self.tagSeparator).map(String.init),
-                        counts: EngagementCounts(replies: row[6], reposts: row[7], likes: row[8]))
+                        counts: EngagementCounts(replies: row[6], reposts: row[7], likes: row[8]), inReplyTo: row[9])
                 }
             }
         } catch {
@@ -490,6 +540,7 @@ public final class Store: Sendable {
                     if update.promoteStaged { try Self.promoteStaged(sourceKey: state.key, observedAt: update.observedAt, db) }
                     _ = try Self.insert(update.posts, persona: state.personaID, sourceKey: state.key, observedAt: update.observedAt, db)
                     try Self.insert(update.interactions, persona: state.personaID, sourceKey: state.key, db)
+                    try Self.insert(update.engagements, persona: state.personaID, sourceKey: state.key, db)
                     let validators = Self.encode(state.validators)
                     let memo = Self.encode(state.memo)
                     try statement.execute(arguments: [
@@ -552,6 +603,66 @@ public final class Store: Sendable {
             }
         } catch {
             throw failure("save persona records", error)
+        }
+    }
+
+    /// The persona's latest score history entries, newest first. An entry that cannot be read
+    /// back (written by a formula whose shape is gone) is left out.
+    public func recentScores(persona: PersonaID, limit: Int) throws(StoreError) -> [(generatedAt: Date, score: Score)] {
+        do {
+            let decoder = JSONDecoder()
+            return try pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT generated_at, score_json FROM score_history WHERE persona_id = ? ORDER BY generated_at DESC LIMIT ?
+                    """), arguments: [persona.rawValue, limit]).compactMap { row in
+                    let json: String = row[1]
+                    guard let score = try? decoder.decode(Score.self, from: Data(json.utf8)) else { return nil }
+                    return (Date(timeIntervalSince1970: row[0]), score)
+                }
+            }
+        } catch {
+            throw failure("read the score history of \(persona)", error)
+        }
+    }
+
+    /// For each persona, the times of its history entries computed by a formula other than `formulaVersion`.
+    public func historyPoints(otherThan formulaVersion: String) throws(StoreError) -> [PersonaID: [Date]] {
+        do {
+            return try pool.read { db in
+                var points: [PersonaID: [Date]] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT persona_id, generated_at FROM score_history WHERE formula_version != ? ORDER BY generated_at
+                    """, arguments: [formulaVersion]) {
+                    guard let id = PersonaID(rawValue: row[0]) else { continue }
+                    points[id, default: []].append(Date(timeIntervalSince1970: row[1]))
+                }
+                return points
+            }
+        } catch {
+            throw failure("read the score history", error)
+        }
+    }
+
+    /// Replaces a persona's history entries of formulas other than `formulaVersion` by `entries`
+    /// (recomputed with it), in one transaction: the history never mixes two formulas.
+    public func replaceHistory(persona: PersonaID, formulaVersion: String, entries: [(generatedAt: Date, score: Score)]) throws(StoreError) {
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM score_history WHERE persona_id = ? AND formula_version != ?",
+                               arguments: [persona.rawValue, formulaVersion])
+                for entry in entries {
+                    let json = String(decoding: try encoder.encode(entry.score), as: UTF8.self)
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO score_history (persona_id, generated_at, formula_version, status, value, score_json)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """, arguments: [persona.rawValue, entry.generatedAt.timeIntervalSince1970, entry.score.formulaVersion,
+                                         entry.score.status.rawValue, entry.score.value, json])
+                }
+            }
+        } catch {
+            throw failure("replace the score history of \(persona)", error)
         }
     }
 

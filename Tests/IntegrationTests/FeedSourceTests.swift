@@ -14,10 +14,10 @@ import TestSupport
     }
 
     static let goodFeed: String = {
-        let items = (1...8).map { index in
+        let items = (1...12).map { index in
             """
             <item><title>Post \(index)</title><link>https://blog.example.org/\(index)</link>
-            <pubDate>Mon, 0\(index) Jun 2026 10:00:00 +0000</pubDate><category>swift</category>
+            <pubDate>Mon, \(index < 10 ? "0" : "")\(index) Jun 2026 10:00:00 +0000</pubDate><category>swift</category>
             <slash:comments>\(index * 2)</slash:comments></item>
             """
         }.joined(separator: "\n")
@@ -91,7 +91,7 @@ import TestSupport
         let components = try #require(score["components"] as? [[String: Any]])
         let conversation = try #require(components.first { $0["name"] as? String == "conversation" })
         #expect(conversation["measured"] as? Bool == true)
-        #expect(conversation["raw"] as? Double == 9) // median of 2, 4, …, 16
+        #expect(conversation["raw"] as? Double == 13) // 10% trimmed mean of 2, 4, …, 24: the mean of 6 … 20
         #expect(components.first { $0["name"] as? String == "applause" }?["measured"] as? Bool == false)
 
         // 2. Unchanged: a conditional GET answered 304, the score stands.

@@ -161,7 +161,7 @@ import TestSupport
             #"{"kind": "t3", "data": {"id": "\#(id)", "name": "t3_\#(id)", "created": 1, "created_utc": \#(now - days * 86400), "title": "title \#(id)", "selftext": "", "subreddit": "Swift", "permalink": "/r/swift/comments/\#(id)/x/", "score": \#(score), "num_comments": \#(comments), "num_crossposts": \#(crossposts), "author": "ana"}}"#
         }
         func t1(_ id: String, _ days: Double, score: Int, parent: String, linkAuthor: String) -> String {
-            #"{"kind": "t1", "data": {"id": "\#(id)", "name": "t1_\#(id)", "created_utc": \#(now - days * 86400), "body": "comment \#(id)", "subreddit": "linux", "permalink": "/r/linux/comments/p/x/\#(id)/", "score": \#(score), "parent_id": "\#(parent)", "link_author": "\#(linkAuthor)", "author": "ana"}}"#
+            #"{"kind": "t1", "data": {"id": "\#(id)", "name": "t1_\#(id)", "created_utc": \#(now - days * 86400), "body": "comment \#(id)", "subreddit": "linux", "permalink": "/r/linux/comments/p/x/\#(id)/", "score": \#(score), "parent_id": "\#(parent)", "link_id": "\#(parent.hasPrefix("t3_") ? parent : "t3_other")", "link_author": "\#(linkAuthor)", "author": "ana"}}"#
         }
         let submitted = "/user/ana/submitted.json?limit=100&raw_json=1"
         let comments = "/user/ana/comments.json?limit=100&raw_json=1"
@@ -181,12 +181,16 @@ import TestSupport
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
         let posts = try harness.posts()
         #expect(posts.keys.sorted() == ["t1_c1", "t1_c2", "t3_p1", "t3_p2"])
-        #expect(posts["t3_p1"]?.counts == EngagementCounts(replies: 6, reposts: 1, likes: 40))
+        // Reddit's score less the author's own automatic upvote.
+        #expect(posts["t3_p1"]?.counts == EngagementCounts(replies: 6, reposts: 1, likes: 39))
         #expect(posts["t3_p1"]?.tags == ["swift"])
         #expect(posts["t3_p1"]?.url == "https://www.reddit.com/r/swift/comments/p1/x/")
         #expect(posts["t1_c1"]?.kind == .reply)
-        #expect(posts["t1_c1"]?.counts == EngagementCounts(replies: nil, reposts: nil, likes: 5))
+        #expect(posts["t1_c1"]?.counts == EngagementCounts(replies: nil, reposts: nil, likes: 4))
+        #expect(posts["t1_c1"]?.inReplyTo == "t1_zz")
         #expect(posts["t1_c2"]?.kind == .selfReply)
+        // A comment in the persona's own thread is counted in that submission's num_comments.
+        #expect(posts["t1_c2"]?.inReplyTo == "t3_p1")
 
         let before = server.requests.count
         #expect(await harness.refresh().error == nil)

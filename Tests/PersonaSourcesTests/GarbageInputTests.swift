@@ -7,17 +7,6 @@ import TestSupport
 /// Bad input never crashes a reader: random bytes, and valid documents cut at every few bytes,
 /// give a result or a `SourceError`, nothing else.
 @Suite struct GarbageInputTests {
-    /// A deterministic generator, so that a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E3779B97F4A7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let documents: [String] = [
         #"<?xml version="1.0"?><rss version="2.0" xmlns:slash="http://purl.org/rss/1.0/modules/slash/"><channel><item><title>a &amp; b</title><link>https://e.example/1</link><pubDate>Mon, 01 Jun 2026 10:00:00 +0000</pubDate><slash:comments>3</slash:comments></item></channel></rss>"#,

@@ -13,6 +13,7 @@ public struct FeedReader: DocumentReader {
     public static let unmeasurable: [Metric: String] = [
         .amplification: "feeds publish no share or repost counts",
         .applause: "feeds publish no like counts",
+        .responsiveness: "a feed lists only the author's own articles, not the author's answers to comments",
     ]
 
     public init() {}

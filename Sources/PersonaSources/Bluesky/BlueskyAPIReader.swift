@@ -145,7 +145,8 @@ public struct BlueskyAPIReader: RemoteReader {
                     counts: EngagementCounts(
                         replies: post.replyCount ?? 0,
                         reposts: (post.repostCount ?? 0) + (post.quoteCount ?? 0),
-                        likes: post.likeCount ?? 0)))
+                        likes: post.likeCount ?? 0),
+                    inReplyTo: post.record.reply?.parent?.uri))
             }
             if let cursor = page.cursor, !page.feed.isEmpty, pages < context.maximumPages, let oldest, oldest >= context.windowStart {
                 next = feed(cursor: cursor)

@@ -50,6 +50,8 @@ public struct MastodonAPIReader: RemoteReader {
         let base: String
         var memo: [String: String]
         var observation = Observation(posts: [], unmeasurable: MastodonAPIReader.unmeasurable)
+        /// Local status id to URI, for the statuses seen in this poll.
+        var uris: [String: String] = [:]
         var next: SourceRequest?
         var pages = 0
 
@@ -98,11 +100,15 @@ public struct MastodonAPIReader: RemoteReader {
                 let kind: PostKind = status.in_reply_to_id == nil ? .original
                     : (status.in_reply_to_account_id == own ? .selfReply : .reply)
                 let reposts = status.reblogs_count.map { $0 + (status.quotes_count ?? 0) }
+                // Posts are named by URI; a reply names its parent by local id, mapped back when the
+                // parent is one of the persona's own statuses seen in this poll.
+                uris[status.id] = status.uri ?? status.id
                 observation.posts.append(Post(
                     id: status.uri ?? status.id, createdAt: created, kind: kind,
                     text: TextDecoding.stripTags(status.content ?? ""), url: status.url ?? status.uri,
                     tags: (status.tags ?? []).map { $0.name.lowercased() },
-                    counts: EngagementCounts(replies: status.replies_count, reposts: reposts, likes: status.favourites_count)))
+                    counts: EngagementCounts(replies: status.replies_count, reposts: reposts, likes: status.favourites_count),
+                    inReplyTo: status.in_reply_to_id.map { uris[$0] ?? $0 }))
             }
             // Page on while the window reaches further back than this page, within the cap.
             if let link = JSONReading.nextLink(response.headers["link"]), !statuses.isEmpty, pages < context.maximumPages,

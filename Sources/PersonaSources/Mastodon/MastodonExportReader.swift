@@ -55,7 +55,8 @@ public struct MastodonExportReader: ExportReader {
                 throw SourceError(location: archive.location, entry: outboxPath, record: index + 1, field: "object.published", detail: "missing or not an ISO 8601 time")
             }
             let kind: PostKind
-            if let parent = note["inReplyTo"] as? String, !parent.isEmpty {
+            let parent = (note["inReplyTo"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            if let parent {
                 kind = actorID.map { parent.hasPrefix($0 + "/") } == true ? .selfReply : .reply
             } else {
                 kind = .original
@@ -66,7 +67,7 @@ public struct MastodonExportReader: ExportReader {
             }
             posts.append(Post(
                 id: id, createdAt: published, kind: kind, text: TextDecoding.stripTags(note["content"] as? String ?? ""),
-                url: note["url"] as? String ?? id, tags: tags))
+                url: note["url"] as? String ?? id, tags: tags, inReplyTo: parent))
         }
         return Observation(posts: posts, skippedReposts: boosts, unmeasurable: Self.unmeasurable)
     }

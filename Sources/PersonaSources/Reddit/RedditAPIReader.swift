@@ -42,6 +42,7 @@ public struct RedditAPIReader: RemoteReader {
             var num_crossposts: Int?
             var link_author: String?
             var parent_id: String?
+            var link_id: String?
             var author: String?
         }
     }
@@ -70,6 +71,9 @@ public struct RedditAPIReader: RemoteReader {
             "\(base)/user/\(JSONReading.query(name))/\(listing).json?limit=100&raw_json=1" + (after.map { "&after=\(JSONReading.query($0))" } ?? "")
         }
 
+        /// Reddit upvotes everything its author posts: the score less that one vote is what others gave.
+        static func othersVotes(_ score: Int?) -> Int? { score.map { max(0, $0 - 1) } }
+
         mutating func nextRequest() -> SourceRequest? { queue.first }
 
         mutating func notModified(_ request: SourceRequest) { queue.removeFirst() }
@@ -91,14 +95,17 @@ public struct RedditAPIReader: RemoteReader {
                     observation.posts.append(Post(
                         id: "t3_\(thing.id)", createdAt: created, kind: .original,
                         text: thing.title ?? "", url: url, tags: topic,
-                        counts: EngagementCounts(replies: thing.num_comments, reposts: thing.num_crossposts, likes: thing.score)))
+                        counts: EngagementCounts(replies: thing.num_comments, reposts: thing.num_crossposts, likes: Self.othersVotes(thing.score))))
                 case "t1":
                     let onOwnPost = thing.link_author?.caseInsensitiveCompare(name) == .orderedSame
                     let topLevel = thing.parent_id?.hasPrefix("t3_") ?? false
                     observation.posts.append(Post(
                         id: "t1_\(thing.id)", createdAt: created, kind: onOwnPost && topLevel ? .selfReply : .reply,
                         text: thing.body ?? "", url: url, tags: topic,
-                        counts: EngagementCounts(replies: nil, reposts: nil, likes: thing.score)))
+                        counts: EngagementCounts(replies: nil, reposts: nil, likes: Self.othersVotes(thing.score)),
+                        // A submission's num_comments counts its whole thread, so the persona's comments
+                        // anywhere in its own thread are taken out of it.
+                        inReplyTo: onOwnPost ? thing.link_id : thing.parent_id))
                 default:
                     continue
                 }

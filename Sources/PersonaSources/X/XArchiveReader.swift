@@ -59,7 +59,8 @@ public struct XArchiveReader: ExportReader {
                 posts.append(Post(
                     id: id, createdAt: created, kind: kind(of: tweet, account: account, handle: handle), text: text,
                     url: "https://x.com/\(handle)/status/\(id)", tags: tweet.hashtags,
-                    counts: EngagementCounts(replies: nil, reposts: tweet.reposts, likes: tweet.likes)))
+                    counts: EngagementCounts(replies: nil, reposts: tweet.reposts, likes: tweet.likes),
+                    inReplyTo: tweet.replyToStatus.flatMap { $0.isEmpty ? nil : $0 }))
                 if posts.count >= batchSize { try sink(&posts) }
             }
         }

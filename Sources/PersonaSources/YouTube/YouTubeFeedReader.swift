@@ -10,6 +10,7 @@ public struct YouTubeFeedReader: DocumentReader {
     public static let unmeasurable: [Metric: String] = [
         .conversation: "YouTube feeds publish no comment counts",
         .amplification: "YouTube feeds publish no share counts",
+        .responsiveness: "a channel feed lists only uploads, not the channel's replies to comments",
     ]
 
     public init() {}
