@@ -126,15 +126,19 @@ public enum ScoreModel {
         Component(name: name, raw: nil, normalized: nil, weight: 0, contribution: nil, measured: false, reason: reason)
     }
 
-    static func evidence(_ posts: [(post: Post, count: Double)], limit: Int = 3) -> [Evidence] {
+    static func evidence(_ posts: [(post: Post, count: Double)], _ detail: String, limit: Int = 3) -> [Evidence] {
         posts.filter { $0.count > 0 }
             .sorted { ($0.count, $1.post.id) > ($1.count, $0.post.id) }
             .prefix(limit)
-            .map { Evidence(postId: $0.post.id, url: $0.post.url, count: Int($0.count.rounded())) }
+            .map { Evidence(postId: $0.post.id, url: $0.post.url, count: Int($0.count.rounded()), detail: detail) }
     }
 
+    /// At most two decimals, no trailing zeros: "3", "2.5", "0.33".
     static func format(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+        var text = String(format: "%.2f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 
     /// Replies by others per own original post.
@@ -153,7 +157,7 @@ public enum ScoreModel {
         reason += context.identityNote(.conversation, "repliers")
         return Component(
             name: "conversation", raw: raw, normalized: RobustStatistics.saturating(raw, halfAt: context.calibration.conversation),
-            weight: weight, contribution: nil, measured: true, reason: reason, evidence: evidence(counted))
+            weight: weight, contribution: nil, measured: true, reason: reason, evidence: evidence(counted, "replies by others"))
     }
 
     /// Reposts (amplification) or likes (applause) by others per own post.
@@ -170,7 +174,7 @@ public enum ScoreModel {
             + context.identityNote(metric, metric == .amplification ? "reposters" : "likers")
         return Component(
             name: metric.rawValue, raw: raw, normalized: RobustStatistics.saturating(raw, halfAt: k),
-            weight: weight, contribution: nil, measured: true, reason: reason, evidence: evidence(counted))
+            weight: weight, contribution: nil, measured: true, reason: reason, evidence: evidence(counted, "\(what) by others"))
     }
 
     /// The t factor over all reactions by others.
@@ -186,7 +190,7 @@ public enum ScoreModel {
             name: "depth", raw: Double(t), normalized: RobustStatistics.saturating(Double(t), halfAt: context.calibration.depth),
             weight: weight, contribution: nil, measured: true,
             reason: "t factor: \(t) of \(counted.count) posts each earned at least \(t) reactions from others",
-            evidence: evidence(counted))
+            evidence: evidence(counted, "reactions by others"))
     }
 
     /// Does the persona talk with people: replies to others, answered messages.
@@ -201,7 +205,7 @@ public enum ScoreModel {
             parts.append(share)
             reasons.append("\(replies.count) of \(context.own.count) own posts (\(Int((share * 100).rounded()))%) answer others")
             evidence += replies.suffix(2).reversed().map {
-                Evidence(postId: $0.id, url: $0.url, count: 1, detail: "a reply to someone else")
+                Evidence(postId: $0.id, url: $0.url, count: 1, detail: "reply to someone else")
             }
         }
         let threads = context.messageThreads

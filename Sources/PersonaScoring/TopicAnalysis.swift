@@ -46,7 +46,7 @@ enum TopicAnalysis {
             details.append(TopicDetail(
                 topic: tag, posts: tagged.count, share: RobustStatistics.rounded(share * 1000) / 1000,
                 medianResponse: medianResponse, baselineResponse: baselineResponse, expertise: expertise, reason: reason,
-                evidence: expertise ? ScoreModel.evidence(responses) : []))
+                evidence: expertise ? ScoreModel.evidence(responses, "reactions by others") : []))
         }
         let expertise = details.filter(\.expertise)
             .sorted { (($0.medianResponse ?? 0) - ($0.baselineResponse ?? 0), $1.topic) > (($1.medianResponse ?? 0) - ($1.baselineResponse ?? 0), $0.topic) }

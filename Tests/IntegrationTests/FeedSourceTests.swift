@@ -13,12 +13,15 @@ import TestSupport
         var notModified = 0
     }
 
-    static let goodFeed: String = {
-        let items = (1...12).map { index in
+    static let goodFeed = feed(commentsPerIndex: 2)
+
+    /// Twelve articles in June 2026; article n has `n × commentsPerIndex` comments.
+    static func feed(commentsPerIndex: Int) -> String {
+        let items = (1...12).map { index -> String in
             """
             <item><title>Post \(index)</title><link>https://blog.example.org/\(index)</link>
             <pubDate>Mon, \(index < 10 ? "0" : "")\(index) Jun 2026 10:00:00 +0000</pubDate><category>swift</category>
-            <slash:comments>\(index * 2)</slash:comments></item>
+            <slash:comments>\(index * commentsPerIndex)</slash:comments></item>
             """
         }.joined(separator: "\n")
         return """
@@ -27,7 +30,7 @@ import TestSupport
             \(items)
             </channel></rss>
             """
-    }()
+    }
 
     func serve(_ state: Locked<ServerState>) async throws -> LoopbackServer {
         try await LoopbackServer.start { server in
@@ -121,6 +124,48 @@ import TestSupport
         #expect(status4 == 0)
         #expect(state.value.notModified == before)
         #expect(((try snapshot())["score"] as? [String: Any])?["status"] as? String == "ok")
+    }
+
+    @Test func personactlExplainTellsEveryComponentAndWhatMoved() async throws {
+        let state = Locked(ServerState())
+        let server = try await serve(state)
+        defer { Task { await server.stop() } }
+        let directory = try TemporaryDirectory("feed-explain")
+        defer { directory.remove() }
+        let config = try directory.write("personad.toml", """
+            [daemon]
+            state_directory = "\(directory.path)/state"
+            [scoring]
+            window = "3650d"
+            [[persona]]
+            id = "blog-one"
+            network = "blog"
+            handle = "one"
+              [[persona.source]]
+              kind = "feed"
+              url = "\(server.url("/feed.xml"))"
+            """)
+        let (status, output) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status == 0, "\(output)")
+        let (code, first) = try await DaemonProcess.run(["explain", "blog-one", "--config", config], executable: "personactl")
+        #expect(code == 0, "\(first)")
+        #expect(first.contains("blog-one: one on blog"))
+        #expect(first.contains("12 own posts"))
+        #expect(first.contains("conversation"))
+        #expect(first.contains("10% trimmed mean of replies by others per original post, over 12 posts."))
+        #expect(first.contains("13 maps to 92.9 of 100 (1 would score 50 on blog"))
+        #expect(first.contains("amplification: feeds publish no share or repost counts"))
+        #expect(first.contains("responsiveness: a feed lists only the author's own articles"))
+        #expect(first.contains("swift: 12 posts (100%), interest"))
+        #expect(first.contains("What moved: this is the first score"))
+
+        state.withLock { $0.body = FeedSourceTests.feed(commentsPerIndex: 0) }
+        let (status2, output2) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status2 == 0, "\(output2)")
+        let (_, second) = try await DaemonProcess.run(["explain", "blog-one", "--config", config], executable: "personactl")
+        #expect(second.contains("What moved since"), "\(second)")
+        #expect(second.contains("conversation -"), "\(second)")
+        #expect(second.contains("(value 92.9 → unmeasured)") || second.contains("(value 92.9 → 0.0)"), "\(second)")
     }
 
     @Test func unreachableFeedWithNoHistoryIsAnErrorWithoutANumber() async throws {

@@ -1,0 +1,63 @@
+import Foundation
+import PersonaModel
+import Testing
+@testable import PersonaScoring
+
+/// The worked example of Docs/scoring.md, reproduced to the digit the document shows.
+@Suite struct WorkedExampleTests {
+    static func example() -> ScoreModel.Input {
+        let end = Date(timeIntervalSince1970: 1_780_000_000)
+        func day(_ daysAgo: Double) -> Date { end.addingTimeInterval(-daysAgo * 86400) }
+        // Eight originals, one a week; the last drew 30 replies, two of them the persona's own.
+        let originals: [(days: Double, replies: Int, reposts: Int, likes: Int)] = [
+            (1, 0, 0, 1), (8, 1, 0, 2), (15, 1, 1, 2), (22, 2, 1, 3), (29, 2, 1, 4), (36, 3, 2, 5), (43, 4, 2, 6), (50, 30, 12, 80),
+        ]
+        var posts = originals.enumerated().map { index, post in
+            Post(id: "o\(index + 1)", createdAt: day(post.days), kind: .original, text: "",
+                 counts: EngagementCounts(replies: post.replies, reposts: post.reposts, likes: post.likes))
+        }
+        // Four replies to other people.
+        for (index, post) in [(2.0, 1), (9, 0), (16, 2), (57, 1)].enumerated() {
+            posts.append(Post(id: "r\(index + 1)", createdAt: day(post.0), kind: .reply, text: "",
+                              counts: EngagementCounts(replies: 0, reposts: 0, likes: post.1), inReplyTo: "elsewhere-\(index)"))
+        }
+        // Two self-replies in o8's thread.
+        for index in 1...2 {
+            posts.append(Post(id: "s\(index)", createdAt: day(49.9), kind: .selfReply, text: "",
+                              counts: EngagementCounts(replies: 0, reposts: 0, likes: 3), inReplyTo: "o8"))
+        }
+        return ScoreModel.Input(network: .mastodon, posts: posts, audience: 420, windowStart: day(90), windowEnd: end)
+    }
+
+    func two(_ value: Double?) -> String { String(format: "%.2f", value ?? -1) }
+
+    @Test func workedExampleFromTheDocs() throws {
+        let score = ScoreModel.score(Self.example())
+        let table = Dictionary(uniqueKeysWithValues: score.components.map { ($0.name, $0) })
+        let expected: [(String, raw: String, normalized: String, weight: String, factor: String, contribution: String)] = [
+            ("conversation", "2.167", "68.42", "0.2526", "0.8571", "14.82"),
+            ("responsiveness", "0.333", "71.43", "0.2105", "1.0000", "15.04"),
+            ("amplification", "0.625", "38.46", "0.1474", "0.8571", "4.86"),
+            ("applause", "2.500", "55.56", "0.0842", "0.8571", "4.01"),
+            ("depth", "5.000", "62.50", "0.1263", "0.8571", "6.77"),
+            ("consistency", "0.692", "91.84", "0.1263", "1.0000", "11.60"),
+            ("audience", "420.000", "52.49", "0.0526", "1.0000", "2.76"),
+        ]
+        for row in expected {
+            let component = try #require(table[row.0])
+            #expect(String(format: "%.3f", component.raw ?? -1) == row.raw, "\(row.0) raw")
+            #expect(two(component.normalized) == row.normalized, "\(row.0) normalized")
+            #expect(String(format: "%.4f", component.weight) == row.weight, "\(row.0) weight")
+            #expect(String(format: "%.4f", component.factor) == row.factor, "\(row.0) factor")
+            #expect(two(component.contribution) == row.contribution, "\(row.0) contribution")
+        }
+        #expect(table["recognition"]?.measured == false)
+        #expect(table["recognition"]?.reason == "Mastodon has no endorsements or recommendations")
+        #expect(table["conversation"]?.reason.contains("2 of the persona's own replies removed") == true)
+        #expect(table["depth"]?.reason == "t factor: 5 of 12 posts each earned at least 5 reactions from others")
+        #expect(table["consistency"]?.reason == "posted in 9 of the window's 13 weeks")
+        #expect(score.value == 59.9)
+        #expect(score.sample == Sample(posts: 12, interactions: 167))
+        #expect(score.calibration?.basis == .default)
+    }
+}
