@@ -1,6 +1,7 @@
 import Foundation
 import PersonaModel
 import Testing
+import TestSupport
 @testable import PersonaScoring
 
 /// The worked example of Docs/scoring.md, reproduced to the digit the document shows.
@@ -59,5 +60,34 @@ import Testing
         #expect(score.value == 59.9)
         #expect(score.sample == Sample(posts: 12, interactions: 167))
         #expect(score.calibration?.basis == .default)
+    }
+}
+
+/// Docs/scoring.md states the calibration table; the code holds it. They must agree.
+@Suite struct CalibrationDocsTests {
+    @Test func calibrationTableMatchesTheDocs() throws {
+        let text = try String(contentsOfFile: TestPaths.packageRoot.appendingPathComponent("Docs/scoring.md").path, encoding: .utf8)
+        var seen: Set<Network> = []
+        for line in text.split(separator: "\n") where line.hasPrefix("| ") {
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 7, let network = Network(rawValue: cells[0]), let row = NetworkCalibration.table[network] else { continue }
+            func number(_ cell: String) -> Double? { Double(cell.replacingOccurrences(of: ",", with: "")) }
+            #expect(cells[1] == row.basis.rawValue, "\(network) basis")
+            #expect(number(cells[2]) == row.conversation, "\(network) k_conv")
+            #expect(number(cells[3]) == row.amplification, "\(network) k_amp")
+            #expect(number(cells[4]) == row.applause, "\(network) k_app")
+            #expect(number(cells[5]) == row.depth, "\(network) k_depth")
+            #expect(number(cells[6]) == row.audienceFull, "\(network) F")
+            seen.insert(network)
+        }
+        #expect(seen == Set(Network.allCases))
+        let weights = NetworkCalibration.Weights.standard
+        for (name, weight) in [("conversation", weights.conversation), ("responsiveness", weights.responsiveness),
+                               ("amplification", weights.amplification), ("applause", weights.applause), ("depth", weights.depth),
+                               ("consistency", weights.consistency), ("recognition", weights.recognition), ("audience", weights.audience)] {
+            let row = text.split(separator: "\n").first { $0.hasPrefix("| \(name) |") && $0.contains("normalised") == false && $0.hasSuffix("|") }
+            let cell = row?.split(separator: "|").last?.trimmingCharacters(in: .whitespaces)
+            #expect(cell.flatMap(Double.init) == weight, "\(name) weight \(weight) in the components table")
+        }
     }
 }
