@@ -9,6 +9,8 @@ import TOMLKit
 /// its data can move together.
 public enum ConfigLoader {
     public static let defaultPath = "/etc/personad/personad.toml"
+    /// Mastodon API sources look up who reacted to this many of the newest changed posts per poll.
+    public static let defaultEngagers = 20
 
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Configuration {
         let text: String
@@ -161,7 +163,7 @@ struct TableReader {
     }
 
     func source(_ table: TOMLTable, network: Network, handle: String, at path: KeyPath) throws(ConfigError) -> SourceConfiguration {
-        try checkKeys(table, allowed: ["kind", "path", "url", "interval", "ca_file", "max_bytes", "timeout"], at: path)
+        try checkKeys(table, allowed: ["kind", "path", "url", "interval", "ca_file", "max_bytes", "timeout", "engagers"], at: path)
         guard let rawKind = try string(table, "kind", at: path) else { throw fail(path, "missing key 'kind'") }
         guard let kind = SourceKind(rawValue: rawKind) else {
             throw fail(path.appending("kind"), "unknown kind '\(rawKind)' (one of: export, api, feed)")
@@ -194,11 +196,18 @@ struct TableReader {
         let caFile = try string(table, "ca_file", at: path).map(absolute)
         let maxBytes = try number(table, "max_bytes", at: path) ?? Double(16 << 20)
         guard maxBytes >= 1024, maxBytes <= Double(1 << 31) else { throw fail(path.appending("max_bytes"), "must be between 1024 and 2147483648") }
+        // Who reacted is asked of the Mastodon API only (three requests per post at most).
+        let namesEngagers = network == .mastodon && kind == .api
+        let engagers = try integer(table, "engagers", at: path, range: 0...40)
+        if let engagers, engagers > 0, !namesEngagers {
+            throw fail(path.appending("engagers"), "only a Mastodon 'api' source can look up who reacted (set 0 or remove the key)")
+        }
         return SourceConfiguration(
             kind: kind, path: localPath, url: url,
             interval: try duration(table, "interval", at: path, minimum: 10, maximum: 30 * 86400),
             caFile: caFile, maximumBytes: Int(maxBytes),
-            timeout: try duration(table, "timeout", at: path, minimum: 1, maximum: 3600) ?? 60)
+            timeout: try duration(table, "timeout", at: path, minimum: 1, maximum: 3600) ?? 60,
+            engagers: engagers ?? (namesEngagers ? ConfigLoader.defaultEngagers : 0))
     }
 }
 

@@ -41,13 +41,16 @@ public struct SourceConfiguration: Sendable, Hashable {
     public var caFile: String?
     public var maximumBytes: Int
     public var timeout: TimeInterval
+    /// How many of the newest changed posts a poll asks "who reacted?" (Mastodon API); 0 never.
+    public var engagers: Int
 
     /// Where the data comes from, fit to print: the path, or the URL without credentials.
     /// Computed once: it is part of every source's key.
     public let location: String
 
     public init(kind: SourceKind, path: String?, url: String?, interval: TimeInterval?, caFile: String?,
-                maximumBytes: Int, timeout: TimeInterval) {
+                maximumBytes: Int, timeout: TimeInterval, engagers: Int = 0) {
+        self.engagers = engagers
         self.kind = kind
         self.path = path
         self.url = url

@@ -233,16 +233,17 @@ public final class Pipeline: Sendable {
                       policy: Policy, state: inout SourceState) async -> (Attempt, Observation?) {
         guard let url = source.url else { return (.failure(message: "source has no url", retryAt: nil), nil) }
         var poll = reader.makePoll(PollContext(
-            url: url, handle: persona.handle, windowStart: policy.windowStart, memo: state.memo, maximumPages: policy.maximumPages))
+            url: url, handle: persona.handle, windowStart: policy.windowStart, memo: state.memo, maximumPages: policy.maximumPages,
+            engagerPosts: source.engagers))
         // Validators are sent only after a fully successful poll: a 200 whose body failed to parse
         // must be fetched again, not answered with 304.
         let useValidators = state.lastError == nil
         var validators = state.validators
         var requests = 0
         var notModified = 0
-        while let request = poll.nextRequest() {
+        requestLoop: while let request = poll.nextRequest() {
             requests += 1
-            guard requests <= policy.maximumPages * 3 + 3 else {
+            guard requests <= policy.maximumPages * 3 + 3 + source.engagers * 3 else {
                 return (.failure(message: "\(source.location): more than \(requests - 1) requests in one poll; stopping", retryAt: nil), nil)
             }
             let stored = request.conditional && useValidators ? state.validators[request.url] : nil
@@ -259,6 +260,16 @@ public final class Pipeline: Sendable {
             let shown = FetchEngine.redact(request.url)
             state.httpStatus = url.hasPrefix("file:") ? nil : response.status
             if let gate = response.notBefore { state.notBefore = gate }
+            if request.optional, !(200..<300).contains(response.status) {
+                if response.status == 429 || response.status == 503 {
+                    // The server asks to slow down: keep what the poll read, ask nothing more of it now.
+                    logger.info("persona \(persona.id): \(shown): HTTP \(response.status): optional lookups stop for this poll")
+                    break requestLoop
+                }
+                logger.debug("persona \(persona.id): \(shown): HTTP \(response.status): optional lookup skipped")
+                poll.skipped(request)
+                continue
+            }
             switch response.status {
             case 304 where request.conditional:
                 notModified += 1
@@ -276,7 +287,9 @@ public final class Pipeline: Sendable {
             do {
                 try poll.receive(SourceResponse(url: request.url, status: response.status, headers: response.headers, body: response.body))
             } catch {
-                return (.failure(message: "\(error)", retryAt: nil), nil)
+                guard request.optional else { return (.failure(message: "\(error)", retryAt: nil), nil) }
+                logger.info("persona \(persona.id): optional lookup skipped: \(error)")
+                poll.skipped(request)
             }
             if request.conditional {
                 validators[request.url] = Validators(etag: response.etag, lastModified: response.lastModified)
@@ -338,7 +351,7 @@ public final class Pipeline: Sendable {
         do {
             let windowStart = at.addingTimeInterval(-configuration.window)
             let posts = try store.posts(persona: persona.id, since: windowStart, withText: false).filter { $0.createdAt <= at }
-            let interactions = try store.interactions(persona: persona.id)
+            let interactions = try store.interactions(persona: persona.id, since: windowStart)
             let engagements = try store.engagements(persona: persona.id, since: windowStart)
             // A part is unmeasurable for the persona only if every one of its sources says so.
             var unmeasurable: [Metric: String]?
@@ -346,8 +359,9 @@ public final class Pipeline: Sendable {
             for source in persona.sources {
                 let reasons = SourceRegistry.reader(network: persona.network, kind: source.kind)?.unmeasurable ?? [:]
                 unmeasurable = unmeasurable.map { current in
-                    current.compactMapValues { $0 }.filter { reasons[$0.key] != nil }
-                        .merging(reasons.filter { current[$0.key] != nil }) { $0 == $1 ? $0 : "\($0); \($1)" }
+                    current.compactMap { metric, reason -> (Metric, String)? in
+                        reasons[metric].map { (metric, $0 == reason ? reason : "\(reason); \($0)") }
+                    }.reduce(into: [:]) { $0[$1.0] = $1.1 }
                 } ?? reasons
                 if let stated = states[Self.key(persona, source)]?.audience { audience = max(audience ?? 0, stated) }
             }

@@ -375,13 +375,13 @@ public final class Store: Sendable {
         }
     }
 
-    /// The persona's stored interactions, oldest first.
-    public func interactions(persona: PersonaID) throws(StoreError) -> [Interaction] {
+    /// The persona's stored interactions at or after `since` (all by default), oldest first.
+    public func interactions(persona: PersonaID, since: Date = .distantPast) throws(StoreError) -> [Interaction] {
         do {
             return try pool.read { db in
                 try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT interaction_id, kind, at, counterpart, thread FROM interaction WHERE persona_id = ? ORDER BY at
-                    """), arguments: [persona.rawValue]).compactMap { row in
+                    SELECT interaction_id, kind, at, counterpart, thread FROM interaction WHERE persona_id = ? AND at >= ? ORDER BY at
+                    """), arguments: [persona.rawValue, since.timeIntervalSince1970]).compactMap { row in
                     guard let kind = Interaction.Kind(rawValue: row[1]) else { return nil }
                     return Interaction(id: row[0], kind: kind, at: Date(timeIntervalSince1970: row[2]), counterpart: row[3], thread: row[4])
                 }

@@ -147,8 +147,8 @@ struct Show: ParsableCommand {
             for component in score.components {
                 if component.measured {
                     print("  " + component.name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(
-                        format: " raw %8.2f  → %5.1f × %.2f = %5.1f",
-                        component.raw ?? 0, component.normalized ?? 0, component.weight, component.contribution ?? 0))
+                        format: " raw %8.2f  → %5.1f × %.2f × %.2f = %5.1f",
+                        component.raw ?? 0, component.normalized ?? 0, component.weight, component.factor, component.contribution ?? 0))
                     print("                 \(component.reason)")
                 } else {
                     print("  " + component.name.padding(toLength: 14, withPad: " ", startingAt: 0) + " not measured: \(component.reason)")

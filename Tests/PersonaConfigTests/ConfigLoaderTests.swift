@@ -142,7 +142,7 @@ import Testing
 }
 
 @Suite struct SourceURLDefaultTests {
-    func source(network: String, handle: String, kind: String = "api", url: String? = nil) throws -> SourceConfiguration {
+    func source(network: String, handle: String, kind: String = "api", url: String? = nil, extra: String = "") throws -> SourceConfiguration {
         try ConfigLoader.parse("""
             [[persona]]
             id = "p"
@@ -151,6 +151,7 @@ import Testing
               [[persona.source]]
               kind = "\(kind)"
             \(url.map { "  url = \"\($0)\"" } ?? "")
+              \(extra)
             """, file: "/etc/personad/personad.toml").personas[0].sources[0]
     }
 
@@ -163,6 +164,21 @@ import Testing
                 == "https://www.youtube.com/feeds/videos.xml?channel_id=UCabcdefghijklmnopqrstuv")
         // A configured URL wins; a loopback http:// URL is accepted (tests and local mirrors).
         #expect(try source(network: "bluesky", handle: "a", url: "http://127.0.0.1:8080").url == "http://127.0.0.1:8080")
+    }
+
+    @Test func onlyMastodonAPISourcesLookUpEngagers() throws {
+        #expect(try source(network: "mastodon", handle: "ana@social.example").engagers == ConfigLoader.defaultEngagers)
+        #expect(try source(network: "bluesky", handle: "ana.bsky.social").engagers == 0)
+        func parse(_ network: String, _ handle: String, _ value: String) throws -> SourceConfiguration {
+            try source(network: network, handle: handle, extra: "engagers = \(value)")
+        }
+        #expect(try parse("mastodon", "ana@social.example", "0").engagers == 0)
+        #expect(try parse("mastodon", "ana@social.example", "5").engagers == 5)
+        let wrongNetwork = #expect(throws: ConfigError.self) { try parse("bluesky", "ana.bsky.social", "5") }
+        #expect(wrongNetwork?.key == "persona[1].source[1].engagers")
+        #expect(wrongNetwork?.description.contains("only a Mastodon 'api' source") == true)
+        let tooMany = #expect(throws: ConfigError.self) { try parse("mastodon", "ana@social.example", "41") }
+        #expect(tooMany?.description.contains("between 0 and 40") == true)
     }
 
     @Test func aBareMastodonNameNeedsAnInstance() {

@@ -26,6 +26,20 @@ import TestSupport
             """
     }
 
+    /// One Mastodon API persona, `ana`, against the fixture server.
+    static func mastodon(_ server: FixtureServer, engagers: Int? = nil) throws -> Harness {
+        try Harness(server: server, personas: """
+            [[persona]]
+            id = "ana-mastodon"
+            network = "mastodon"
+            handle = "ana"
+              [[persona.source]]
+              kind = "api"
+              url = "BASE"
+            \(engagers.map { "  engagers = \($0)" } ?? "")
+            """)
+    }
+
     @Test func mastodonPagesCountsBoostsRepliesThen304() async throws {
         let server = try await FixtureServer.start()
         defer { Task { await server.stop() } }
@@ -42,15 +56,7 @@ import TestSupport
             Self.status("103", days: 20, replies: 3, reblogs: 1, favourites: 4),
             Self.status("90", days: 5000, replies: 100),
         ].joined(separator: ",") + "]")
-        let harness = try Harness(server: server, personas: """
-            [[persona]]
-            id = "ana-mastodon"
-            network = "mastodon"
-            handle = "ana"
-              [[persona.source]]
-              kind = "api"
-              url = "BASE"
-            """)
+        let harness = try Self.mastodon(server)
         let outcome = await harness.refresh()
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
         let posts = try harness.posts()
@@ -256,6 +262,73 @@ import TestSupport
 
     // MARK: Export and API together
 
+    /// Who reacted: a pod of ten accounts that favourite everything counts as ten people once in
+    /// the window, not as ten likes on every post; the persona's own favourite is no one's applause.
+    @Test func mastodonEngagersArePeopleCountedOncePerWindow() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
+        func timeline(bumped: Bool) -> String {
+            "[" + (1...12).map { index in
+                Self.status("\(300 + index)", days: Double(index), replies: index == 1 ? 2 : 0, favourites: index == 1 && bumped ? 14 : 13)
+            }.joined(separator: ",") + "]"
+        }
+        let statuses = "/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true"
+        server.set(statuses, json: timeline(bumped: false))
+        func account(_ id: String) -> String { #"{"id": "\#(id)", "username": "u\#(id)", "acct": "u\#(id)"}"# }
+        for index in 1...12 {
+            // Ten pod accounts, two people of this post's own, and the persona itself.
+            let likers = (0..<10).map { "pod\($0)" } + ["fan\(index)a", "fan\(index)b", "109"]
+            server.set("/api/v1/statuses/\(300 + index)/favourited_by?limit=80", json: "[" + likers.map(account).joined(separator: ",") + "]")
+        }
+        server.set("/api/v1/statuses/301/context", json: #"{"ancestors": [], "descendants": [\#(Self.status("401", days: 0.5, replyTo: "301", replyAccount: "109").replacingOccurrences(of: #""account": {"id": "109""#, with: #""account": {"id": "777""#)), \#(Self.status("402", days: 0.4, replyTo: "401", replyAccount: "777"))]}"#)
+        let harness = try Self.mastodon(server, engagers: 20)
+        #expect(await harness.refresh().error == nil)
+        #expect(server.requests("/api/v1/statuses/").count == 13) // twelve favourited_by, one context
+        let engagements = try harness.store.engagements(persona: harness.persona.id)
+        #expect(engagements.filter { $0.metric == .applause }.count == 12 * 12)
+        #expect(!engagements.contains { $0.actor == "109" })
+        #expect(engagements.filter { $0.metric == .conversation }.map(\.actor) == ["777"])
+        let posts = try harness.posts()
+        #expect(posts["https://social.example/users/ana/statuses/305"]?.counts.likes == 12) // 13 less the persona's own
+        let applause = try #require(try harness.snapshot().score.components.first { $0.name == "applause" })
+        // Per post: ten pod accounts × 1/12 + two people = 2.83 likes, not 12.
+        #expect(abs(try #require(applause.raw) - (10.0 / 12 + 2)) < 1e-9)
+        #expect(applause.reason.contains("on 12 posts the likers are known: 34 people, each counted once in the window"), "\(applause.reason)")
+
+        // Unchanged timeline: 304, nobody looked up again.
+        let before = server.requests("/api/v1/statuses/").count
+        #expect(await harness.refresh().error == nil)
+        #expect(server.requests("/api/v1/statuses/").count == before)
+        // One post's counts moved: only that post is looked up.
+        server.set(statuses, json: timeline(bumped: true))
+        #expect(await harness.refresh().error == nil)
+        let after = server.requests("/api/v1/statuses/").map(\.target).dropFirst(before)
+        #expect(Array(after) == ["/api/v1/statuses/301/favourited_by?limit=80", "/api/v1/statuses/301/context"])
+    }
+
+    @Test func aFailedEngagerLookupSkipsThatPostAndKeepsTheTimeline() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
+        server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + [
+            Self.status("501", days: 1, favourites: 3), Self.status("502", days: 2, favourites: 2),
+        ].joined(separator: ",") + "]")
+        server.set("/api/v1/statuses/501/favourited_by?limit=80", .init(status: 401, body: Data(#"{"error": "auth required"}"#.utf8)))
+        server.set("/api/v1/statuses/502/favourited_by?limit=80", json: "[{\"id\": \"7\"}, {\"id\": \"8\"}]")
+        let harness = try Self.mastodon(server)
+        #expect(await harness.refresh().error == nil)
+        #expect(try harness.posts().count == 2)
+        #expect(try harness.store.engagements(persona: harness.persona.id).map(\.actor).sorted() == ["7", "8"])
+        // 501 is asked again next time (its counts were never looked up); 502 is not.
+        server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + [
+            Self.status("501", days: 1, favourites: 3), Self.status("502", days: 2, favourites: 2), Self.status("503", days: 0.5),
+        ].joined(separator: ",") + "]")
+        let before = server.requests.count
+        #expect(await harness.refresh().error == nil)
+        #expect(server.requests.dropFirst(before).map(\.target).filter { $0.contains("/statuses/50") } == ["/api/v1/statuses/501/favourited_by?limit=80"])
+    }
+
     @Test func mastodonExportAndAPIMakeOnePersonaWithTwoSources() async throws {
         let server = try await FixtureServer.start()
         defer { Task { await server.stop() } }
@@ -302,6 +375,9 @@ import TestSupport
         #expect(snapshot.sources.map(\.kind) == [.export, .api])
         #expect(snapshot.sources.allSatisfy { $0.status == .ok })
         #expect(snapshot.score.sample.posts == 4)
+        // The archive cannot measure replies, the API can: measured. The API states the audience.
         #expect(snapshot.score.components.first { $0.name == "conversation" }?.measured == true)
+        #expect(snapshot.score.components.first { $0.name == "audience" }?.raw == 12)
+        #expect(snapshot.score.calibration?.network == .mastodon)
     }
 }

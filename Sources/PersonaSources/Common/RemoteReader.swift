@@ -7,10 +7,14 @@ public struct SourceRequest: Sendable, Hashable {
     /// Send this URL's stored validators (`If-None-Match`, `If-Modified-Since`). Use it only for
     /// stable URLs (a feed, an API's first page), never for cursors that change every poll.
     public var conditional: Bool
+    /// A request the poll can do without (e.g. who reacted to a post): if it fails, the daemon tells
+    /// the poll (`skipped`) and goes on; a 429 or 503 ends the poll with what it has.
+    public var optional: Bool
 
-    public init(url: String, conditional: Bool) {
+    public init(url: String, conditional: Bool, optional: Bool = false) {
         self.url = url
         self.conditional = conditional
+        self.optional = optional
     }
 }
 
@@ -41,7 +45,13 @@ public struct PollContext: Sendable {
     /// Paging never fetches more pages than this in one poll.
     public var maximumPages: Int
 
-    public init(url: String, handle: String, windowStart: Date, memo: [String: String] = [:], maximumPages: Int = 10) {
+    /// For readers that can name who reacted (Mastodon): at most this many of the newest posts whose
+    /// counts changed since the last poll are looked up per poll; 0 never.
+    public var engagerPosts: Int
+
+    public init(url: String, handle: String, windowStart: Date, memo: [String: String] = [:], maximumPages: Int = 10,
+                engagerPosts: Int = 0) {
+        self.engagerPosts = engagerPosts
         self.url = url
         self.handle = handle
         self.windowStart = windowStart
@@ -65,6 +75,10 @@ extension RemoteReader {
     public static func defaultURL(handle: String) -> String? { nil }
 }
 
+extension SourcePoll {
+    public mutating func skipped(_ request: SourceRequest) {}
+}
+
 /// One poll of a remote source: a small state machine.
 ///
 /// The daemon asks `nextRequest()`, fetches it, and hands the body to `receive(_:)`, or calls
@@ -74,6 +88,8 @@ public protocol SourcePoll {
     mutating func nextRequest() -> SourceRequest?
     mutating func receive(_ response: SourceResponse) throws(SourceError)
     mutating func notModified(_ request: SourceRequest)
+    /// An optional request failed (its status, or a body that did not parse); the poll goes on.
+    mutating func skipped(_ request: SourceRequest)
     var observation: Observation { get }
     /// Values to keep for the next poll (only kept if the whole poll succeeds).
     var memo: [String: String] { get }
