@@ -24,6 +24,7 @@ struct Runner: Sendable {
     /// sources' `last_success` and its window never lag by more.
     static let snapshotMaximumAge: TimeInterval = 3600
     static let commitEvery = 500
+    static let snapshotsPerWrite = 1000
 
     /// How many sources are refreshed at once: enough to keep every connection the engine
     /// allows busy (it caps connections itself).
@@ -102,7 +103,24 @@ struct Runner: Sendable {
         var newRecords: [PersonaID: PersonaRecord] = [:]
         var scores: [(persona: PersonaID, generatedAt: Date, score: Score)] = []
         var entries: [SnapshotIndex.Entry] = []
+        // Staged in chunks, so that the snapshots' bodies are never all in memory at once; then
+        // published together (one file-system sync), and only then recorded as written.
+        let staged = SnapshotWriter.Staged()
+        var written: [PersonaID: PersonaRecord] = [:]
+        func flush() {
+            do {
+                try writer.stage(batch, into: staged)
+                try store.commit(records: [:], scores: scores)
+                written.merge(newRecords) { $1 }
+            } catch {
+                logger.error("cannot write snapshots: \(error)")
+            }
+            batch.removeAll(keepingCapacity: true)
+            newRecords.removeAll(keepingCapacity: true)
+            scores.removeAll(keepingCapacity: true)
+        }
         for persona in personas {
+            if batch.count >= Self.snapshotsPerWrite { flush() }
             let fileName = Self.fileName(persona.id)
             let digest = Self.configDigest(persona, configuration)
             let previous = records[persona.id]
@@ -127,13 +145,11 @@ struct Runner: Sendable {
             }
             // The history holds a score each time it changed. "What moved" compares with the entry
             // before the current score: the latest one if this score differs from it.
-            let recent = (try? store.recentScores(persona: persona.id, limit: 2)) ?? []
+            let recent = (try? store.recentHistory(persona: persona.id, limit: 2)) ?? []
             let scoreChanged = recent.first.map {
-                $0.score.value != score.value || $0.score.status != score.status
-                    || $0.score.formulaVersion != score.formulaVersion
+                $0.value != score.value || $0.status != score.status || $0.formulaVersion != score.formulaVersion
             } ?? true
-            let earlier = scoreChanged ? recent.first : recent.dropFirst().first
-            snapshot.score.previous = earlier.map { PersonaSnapshot.PreviousScore(generatedAt: $0.generatedAt, score: $0.score) }
+            snapshot.score.previous = scoreChanged ? recent.first : recent.dropFirst().first
             let fingerprint = SnapshotFingerprint.of(snapshot)
             var generatedAt = now
             if let previous, fresh, previous.fingerprint == fingerprint {
@@ -149,13 +165,14 @@ struct Runner: Sendable {
                 id: persona.id.rawValue, network: persona.network, file: fileName,
                 score: snapshot.score.value, status: snapshot.score.status, generatedAt: generatedAt))
         }
+        flush()
         do {
-            try writer.write(batch: batch)
-            try store.commit(records: newRecords, scores: scores)
-            report.entries = entries
+            try writer.publish(staged)
+            try store.commit(records: written, scores: [])
         } catch {
             logger.error("cannot write snapshots: \(error)")
         }
+        report.entries = entries
     }
 
     /// Recomputes, with the current formula, every history entry another formula computed, so that a

@@ -25,6 +25,8 @@ extension ScoreModel {
         /// Per metric, per person: on how many of the window's posts they reacted.
         let reachOf: [Metric: [String: Int]]
         let messageThreads: [Thread]
+        /// `response(to:)` of each of `own`, computed once.
+        var ownResponses: [Double?] = []
 
         init(_ input: Input) {
             self.input = input
@@ -63,6 +65,7 @@ extension ScoreModel {
                 let answer = messages.first { $0.kind == .messageSent && $0.at > received.at }
                 return Thread(id: key, delay: answer.map { $0.at.timeIntervalSince(received.at) })
             }
+            ownResponses = own.map { response(to: $0) }
         }
 
         /// What others did to `post` in `metric`: the source's count, less the persona's own replies;
@@ -92,7 +95,7 @@ extension ScoreModel {
         /// Reactions by others over the window's posts, plus messages, endorsements,
         /// recommendations and invitations received: the sample behind the score.
         var interactionCount: Int {
-            let reactions = own.compactMap { response(to: $0) }.reduce(0, +)
+            let reactions = ownResponses.compactMap { $0 }.reduce(0, +)
             let received: Set<Interaction.Kind> = [.messageReceived, .endorsementReceived, .recommendationReceived, .invitationReceived]
             return Int(reactions.rounded()) + interactions.filter { received.contains($0.kind) }.count
         }

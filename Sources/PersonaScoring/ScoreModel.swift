@@ -179,7 +179,7 @@ public enum ScoreModel {
 
     /// The t factor over all reactions by others.
     static func depth(_ context: Context, weight: Double) -> Component {
-        let counted = context.own.compactMap { post in context.response(to: post).map { (post: post, count: $0) } }
+        let counted = zip(context.own, context.ownResponses).compactMap { post, response in response.map { (post: post, count: $0) } }
         guard !counted.isEmpty else {
             let reasons = [Metric.conversation, .amplification, .applause].compactMap { context.input.unmeasurable[$0] }
             return unmeasured("depth", reasons.isEmpty ? "no source reported reactions to the persona's posts"

@@ -9,9 +9,10 @@ enum TopicAnalysis {
     static func topics(_ context: ScoreModel.Context) -> Topics {
         let posts = context.own
         guard !posts.isEmpty else { return Topics() }
-        var byTag: [String: [Post]] = [:]
-        for post in posts {
-            for tag in Set(post.tags) where !tag.isEmpty { byTag[tag, default: []].append(post) }
+        // Post indices per tag; responses were computed once per post by the context.
+        var byTag: [String: [Int]] = [:]
+        for (index, post) in posts.enumerated() {
+            for tag in Set(post.tags) where !tag.isEmpty { byTag[tag, default: []].append(index) }
         }
         let candidates = byTag.filter { $0.value.count >= 2 }
             .sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
@@ -19,8 +20,9 @@ enum TopicAnalysis {
         var details: [TopicDetail] = []
         for (tag, tagged) in candidates {
             let share = Double(tagged.count) / Double(posts.count)
-            let responses = tagged.compactMap { post in context.response(to: post).map { (post: post, count: $0) } }
-            let baseline = posts.filter { !$0.tags.contains(tag) }.compactMap { context.response(to: $0) }
+            let responses = tagged.compactMap { index in context.ownResponses[index].map { (post: posts[index], count: $0) } }
+            let onTopic = Set(tagged)
+            let baseline = posts.indices.filter { !onTopic.contains($0) }.compactMap { context.ownResponses[$0] }
             var medianResponse: Double?
             var baselineResponse: Double?
             var expertise = false

@@ -91,6 +91,12 @@ public struct PersonaSnapshot: Codable, Sendable, Hashable {
             public var name: String
             public var normalized: Double?
             public var contribution: Double?
+
+            public init(name: String, normalized: Double?, contribution: Double?) {
+                self.name = name
+                self.normalized = normalized
+                self.contribution = contribution
+            }
         }
 
         public var generatedAt: Date
@@ -98,6 +104,14 @@ public struct PersonaSnapshot: Codable, Sendable, Hashable {
         public var status: ScoreStatus
         public var formulaVersion: String
         public var components: [Part]
+
+        public init(generatedAt: Date, value: Double?, status: ScoreStatus, formulaVersion: String, components: [Part]) {
+            self.generatedAt = generatedAt
+            self.value = value
+            self.status = status
+            self.formulaVersion = formulaVersion
+            self.components = components
+        }
 
         public init(generatedAt: Date, score: Score) {
             self.generatedAt = generatedAt

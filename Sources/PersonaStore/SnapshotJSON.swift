@@ -40,9 +40,41 @@ public enum SnapshotJSON {
         ]))
     }
 
+    /// A score history entry: the score section a snapshot would hold, with its topics.
+    public static func encodeHistory(_ score: Score) -> Data {
+        var members = scoreMembers(PersonaSnapshot.ScoreSection(score: score, status: score.status, statusReason: score.reason))
+        members.append(("topics", topics(score.topics)))
+        return render(.object(members.sorted { $0.0 < $1.0 }), pretty: false)
+    }
+
+    static func topics(_ topics: Topics) -> Value {
+        .object([
+            ("details", .array(topics.details.map(topic))),
+            ("expertise", .array(topics.expertise.map(Value.string))),
+            ("interests", .array(topics.interests.map(Value.string))),
+        ])
+    }
+
+    static func scoreMembers(_ score: PersonaSnapshot.ScoreSection) -> [(String, Value)] {
+        [
+            ("calibration", score.calibration.map(calibration) ?? .null),
+            ("components", .array(score.components.map(component))),
+            ("formula_version", .string(score.formulaVersion)),
+            ("minimum_posts", score.minimumPosts.map(Value.integer) ?? .null),
+            ("previous", score.previous.map(previous) ?? .null),
+            ("sample", .object([
+                ("interactions", .integer(score.sample.interactions)),
+                ("posts", .integer(score.sample.posts)),
+            ])),
+            ("status", .string(score.status.rawValue)),
+            ("status_reason", string(score.statusReason)),
+            ("value", number(score.value)),
+            ("window", .object([("end", date(score.window.end)), ("start", date(score.window.start))])),
+        ]
+    }
+
     static func value(_ snapshot: PersonaSnapshot) -> Value {
-        let score = snapshot.score
-        return .object([
+        .object([
             ("generated_at", date(snapshot.generatedAt)),
             ("persona", .object([
                 ("handle", .string(snapshot.persona.handle)),
@@ -50,21 +82,7 @@ public enum SnapshotJSON {
                 ("network", .string(snapshot.persona.network.rawValue)),
             ])),
             ("schema_version", .integer(snapshot.schemaVersion)),
-            ("score", .object([
-                ("calibration", score.calibration.map(calibration) ?? .null),
-                ("components", .array(score.components.map(component))),
-                ("formula_version", .string(score.formulaVersion)),
-                ("minimum_posts", score.minimumPosts.map(Value.integer) ?? .null),
-                ("previous", score.previous.map(previous) ?? .null),
-                ("sample", .object([
-                    ("interactions", .integer(score.sample.interactions)),
-                    ("posts", .integer(score.sample.posts)),
-                ])),
-                ("status", .string(score.status.rawValue)),
-                ("status_reason", string(score.statusReason)),
-                ("value", number(score.value)),
-                ("window", .object([("end", date(score.window.end)), ("start", date(score.window.start))])),
-            ])),
+            ("score", .object(scoreMembers(snapshot.score))),
             ("sources", .array(snapshot.sources.map { source in
                 .object([
                     ("consecutive_failures", .integer(source.consecutiveFailures)),
@@ -78,11 +96,7 @@ public enum SnapshotJSON {
                     ("status", .string(source.status.rawValue)),
                 ])
             })),
-            ("topics", .object([
-                ("details", .array(snapshot.topics.details.map(topic))),
-                ("expertise", .array(snapshot.topics.expertise.map(Value.string))),
-                ("interests", .array(snapshot.topics.interests.map(Value.string))),
-            ])),
+            ("topics", topics(snapshot.topics)),
         ])
     }
 
@@ -165,15 +179,24 @@ public enum SnapshotJSON {
         return "\(yearText)-\(two(month))-\(two(day))T\(two(hour)):\(two(minute)):\(two(second))Z"
     }
 
-    static func render(_ value: Value) -> Data {
+    /// `pretty`: two-space indentation, one member per line (snapshot files); otherwise compact
+    /// (history entries in the store).
+    static func render(_ value: Value, pretty: Bool = true) -> Data {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
-        write(value, indent: 0, into: &out)
-        out.append(0x0A)
+        write(value, indent: pretty ? 0 : nil, into: &out)
+        if pretty { out.append(0x0A) }
         return Data(out)
     }
 
-    private static func write(_ value: Value, indent: Int, into out: inout [UInt8]) {
+    private static func newline(_ indent: Int?, into out: inout [UInt8]) {
+        guard let indent else { return }
+        out.append(0x0A)
+        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+    }
+
+    private static func write(_ value: Value, indent: Int?, into out: inout [UInt8]) {
+        let inner = indent.map { $0 + 2 }
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -188,35 +211,40 @@ public enum SnapshotJSON {
             }
         case .string(let text): writeString(text, into: &out)
         case .array(let elements):
-            guard !elements.isEmpty else { out.append(contentsOf: "[\n\n\(spaces(indent))]".utf8); return }
-            out.append(contentsOf: "[\n".utf8)
+            out.append(UInt8(ascii: "["))
+            if elements.isEmpty { newline(inner.map { _ in 0 }, into: &out) }
             for (index, element) in elements.enumerated() {
-                out.append(contentsOf: spaces(indent + 2).utf8)
-                write(element, indent: indent + 2, into: &out)
-                out.append(contentsOf: (index < elements.count - 1 ? ",\n" : "\n").utf8)
+                newline(inner, into: &out)
+                write(element, indent: inner, into: &out)
+                if index < elements.count - 1 { out.append(UInt8(ascii: ",")) }
             }
-            out.append(contentsOf: spaces(indent).utf8)
+            newline(indent, into: &out)
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else { out.append(contentsOf: "{\n\n\(spaces(indent))}".utf8); return }
-            out.append(contentsOf: "{\n".utf8)
+            out.append(UInt8(ascii: "{"))
+            if members.isEmpty { newline(inner.map { _ in 0 }, into: &out) }
             for (index, (key, member)) in members.enumerated() {
-                out.append(contentsOf: spaces(indent + 2).utf8)
+                newline(inner, into: &out)
                 writeString(key, into: &out)
-                out.append(contentsOf: " : ".utf8)
-                write(member, indent: indent + 2, into: &out)
-                out.append(contentsOf: (index < members.count - 1 ? ",\n" : "\n").utf8)
+                out.append(contentsOf: (indent == nil ? ":" : " : ").utf8)
+                write(member, indent: inner, into: &out)
+                if index < members.count - 1 { out.append(UInt8(ascii: ",")) }
             }
-            out.append(contentsOf: spaces(indent).utf8)
+            newline(indent, into: &out)
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func spaces(_ count: Int) -> String { String(repeating: " ", count: count) }
-
     private static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        let utf8 = text.utf8
+        // Most strings need no escaping: copy them whole.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
             case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)

@@ -81,23 +81,44 @@ public struct SnapshotWriter: Sendable {
     /// its target, then the directory is synced. A reader sees each file old or new, never torn,
     /// at the cost of one flush instead of one per file.
     public func write(batch: [(fileName: String, snapshot: PersonaSnapshot)]) throws(SnapshotWriteError) {
-        var pending: [(temporary: String, target: String)] = []
-        defer { for entry in pending { unlink(entry.temporary) } }
+        let staged = Staged()
+        try stage(batch, into: staged)
+        try publish(staged)
+    }
+
+    /// Temporary files written but not yet renamed over their targets. Whatever is left in it
+    /// when it is dropped (a failure, or `publish` never called) is unlinked.
+    public final class Staged {
+        var entries: [(temporary: String, target: String)] = []
+        public init() {}
+        public var isEmpty: Bool { entries.isEmpty }
+        deinit { for entry in entries { unlink(entry.temporary) } }
+    }
+
+    /// Writes the batch's temporary files (not synced, not renamed): a caller with thousands of
+    /// snapshots stages them in chunks, so their bodies need not all be in memory at once.
+    public func stage(_ batch: [(fileName: String, snapshot: PersonaSnapshot)], into staged: Staged) throws(SnapshotWriteError) {
         for (fileName, snapshot) in batch {
             let temporary = try writeTemporary(SnapshotJSON.encode(snapshot), fileName: fileName, sync: false)
-            pending.append((temporary, (directory as NSString).appendingPathComponent(fileName)))
+            staged.entries.append((temporary, (directory as NSString).appendingPathComponent(fileName)))
         }
-        guard !pending.isEmpty else { return }
+    }
+
+    /// One `syncfs` for every staged file, then each rename, then the directory's sync.
+    public func publish(_ staged: Staged) throws(SnapshotWriteError) {
+        guard !staged.entries.isEmpty else { return }
         let dirfd = open(directory, O_RDONLY | O_DIRECTORY)
         guard dirfd >= 0 else { throw SnapshotWriteError(path: directory, detail: "cannot open: \(Self.errno())") }
         defer { close(dirfd) }
         guard Self.syncFileSystem(dirfd) else { throw SnapshotWriteError(path: directory, detail: "syncfs failed: \(Self.errno())") }
-        while let entry = pending.first {
+        // Renamed in order; on a failure the rest stay staged, to be unlinked.
+        for (index, entry) in staged.entries.enumerated() {
             guard rename(entry.temporary, entry.target) == 0 else {
+                staged.entries.removeFirst(index)
                 throw SnapshotWriteError(path: entry.target, detail: "rename failed: \(Self.errno())")
             }
-            pending.removeFirst()
         }
+        staged.entries.removeAll()
         fsync(dirfd)
     }
 

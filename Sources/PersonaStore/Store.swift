@@ -231,6 +231,10 @@ public final class Store: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        // `previous` reads each history entry's component points from a plain column, not its JSON.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: "ALTER TABLE score_history ADD COLUMN parts TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 
@@ -580,8 +584,6 @@ public final class Store: Sendable {
     public func commit(records: [PersonaID: PersonaRecord], scores: [(persona: PersonaID, generatedAt: Date, score: Score)]) throws(StoreError) {
         guard !records.isEmpty || !scores.isEmpty else { return }
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
             try pool.write { db in
                 let record = try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO persona_state (persona_id, fingerprint, config_digest, written_at, score_value, score_status, formula_version)
@@ -591,38 +593,59 @@ public final class Store: Sendable {
                     try record.execute(arguments: [id.rawValue, value.fingerprint, value.configDigest, value.writtenAt.timeIntervalSince1970,
                                                    value.scoreValue, value.scoreStatus, value.formulaVersion])
                 }
-                let history = try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO score_history (persona_id, generated_at, formula_version, status, value, score_json)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """)
-                for entry in scores {
-                    let json = String(decoding: try encoder.encode(entry.score), as: UTF8.self)
-                    try history.execute(arguments: [entry.persona.rawValue, entry.generatedAt.timeIntervalSince1970,
-                                                    entry.score.formulaVersion, entry.score.status.rawValue, entry.score.value, json])
-                }
+                for entry in scores { try Self.insertHistory(entry.score, persona: entry.persona, generatedAt: entry.generatedAt, db) }
             }
         } catch {
             throw failure("save persona records", error)
         }
     }
 
-    /// The persona's latest score history entries, newest first. An entry that cannot be read
-    /// back (written by a formula whose shape is gone) is left out.
-    public func recentScores(persona: PersonaID, limit: Int) throws(StoreError) -> [(generatedAt: Date, score: Score)] {
+    /// The persona's latest history entries, newest first, as `previous` needs them: read from
+    /// plain columns, without decoding the stored score.
+    public func recentHistory(persona: PersonaID, limit: Int) throws(StoreError) -> [PersonaSnapshot.PreviousScore] {
         do {
-            let decoder = JSONDecoder()
             return try pool.read { db in
                 try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT generated_at, score_json FROM score_history WHERE persona_id = ? ORDER BY generated_at DESC LIMIT ?
+                    SELECT generated_at, value, status, formula_version, parts FROM score_history
+                    WHERE persona_id = ? ORDER BY generated_at DESC LIMIT ?
                     """), arguments: [persona.rawValue, limit]).compactMap { row in
-                    let json: String = row[1]
-                    guard let score = try? decoder.decode(Score.self, from: Data(json.utf8)) else { return nil }
-                    return (Date(timeIntervalSince1970: row[0]), score)
+                    guard let status = ScoreStatus(rawValue: row[2]) else { return nil }
+                    return PersonaSnapshot.PreviousScore(
+                        generatedAt: Date(timeIntervalSince1970: row[0]), value: row[1], status: status, formulaVersion: row[3],
+                        components: Self.parts(from: row[4]))
                 }
             }
         } catch {
             throw failure("read the score history of \(persona)", error)
         }
+    }
+
+    /// Each component's points, one line each: `name TAB normalized TAB contribution` (`-` for none).
+    static func partsText(_ score: Score) -> String {
+        score.components.map { component in
+            "\(component.name)\t\(component.normalized.map { "\($0)" } ?? "-")\t\(component.contribution.map { "\($0)" } ?? "-")"
+        }.joined(separator: "\n")
+    }
+
+    static func parts(from text: String) -> [PersonaSnapshot.PreviousScore.Part] {
+        text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            guard fields.count == 3 else { return nil }
+            return PersonaSnapshot.PreviousScore.Part(name: String(fields[0]), normalized: Double(fields[1]), contribution: Double(fields[2]))
+        }
+    }
+
+    /// Adds one history entry: the score as the snapshot states it (its JSON, written by the
+    /// snapshot writer), and the columns `previous` reads.
+    static func insertHistory(_ score: Score, persona: PersonaID, generatedAt: Date, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO score_history (persona_id, generated_at, formula_version, status, value, score_json, parts)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [
+            persona.rawValue, generatedAt.timeIntervalSince1970, score.formulaVersion, score.status.rawValue, score.value,
+            String(decoding: SnapshotJSON.encodeHistory(score), as: UTF8.self), partsText(score),
+        ])
     }
 
     /// For each persona, the times of its history entries computed by a formula other than `formulaVersion`.
@@ -647,19 +670,10 @@ public final class Store: Sendable {
     /// (recomputed with it), in one transaction: the history never mixes two formulas.
     public func replaceHistory(persona: PersonaID, formulaVersion: String, entries: [(generatedAt: Date, score: Score)]) throws(StoreError) {
         do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
             try pool.write { db in
                 try db.execute(sql: "DELETE FROM score_history WHERE persona_id = ? AND formula_version != ?",
                                arguments: [persona.rawValue, formulaVersion])
-                for entry in entries {
-                    let json = String(decoding: try encoder.encode(entry.score), as: UTF8.self)
-                    try db.execute(sql: """
-                        INSERT OR REPLACE INTO score_history (persona_id, generated_at, formula_version, status, value, score_json)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """, arguments: [persona.rawValue, entry.generatedAt.timeIntervalSince1970, entry.score.formulaVersion,
-                                         entry.score.status.rawValue, entry.score.value, json])
-                }
+                for entry in entries { try Self.insertHistory(entry.score, persona: persona, generatedAt: entry.generatedAt, db) }
             }
         } catch {
             throw failure("replace the score history of \(persona)", error)
@@ -671,13 +685,15 @@ public final class Store: Sendable {
     }
 
     /// The score history of a persona, oldest first.
-    public func scoreHistory(persona: PersonaID) throws(StoreError) -> [(generatedAt: Date, score: Score)] {
+    /// The persona's whole history, oldest first, each score as its snapshot stated it.
+    public func scoreHistory(persona: PersonaID) throws(StoreError) -> [(generatedAt: Date, score: PersonaSnapshot.ScoreSection)] {
         do {
+            let decoder = SnapshotCoding.decoder()
             return try pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT generated_at, score_json FROM score_history WHERE persona_id = ? ORDER BY generated_at", arguments: [persona.rawValue])
                     .compactMap { row in
                         let json: String = row["score_json"]
-                        guard let score = try? JSONDecoder().decode(Score.self, from: Data(json.utf8)) else { return nil }
+                        guard let score = try? decoder.decode(PersonaSnapshot.ScoreSection.self, from: Data(json.utf8)) else { return nil }
                         return (Date(timeIntervalSince1970: row["generated_at"]), score)
                     }
             }

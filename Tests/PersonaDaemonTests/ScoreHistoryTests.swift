@@ -66,18 +66,24 @@ import TestSupport
         try runner(harness).recomputeHistory(configuration: harness.configuration)
 
         #expect(try harness.store.historyPoints(otherThan: ScoreModel.formulaVersion).isEmpty)
-        let history = try harness.store.recentScores(persona: persona, limit: 10)
+        let history = try harness.store.scoreHistory(persona: persona)
         #expect(!history.isEmpty && history.allSatisfy { $0.score.formulaVersion == ScoreModel.formulaVersion })
         // Each point is scored as of its own time, from the posts made by then: 21 days ago the
         // articles 21 … 39 days old (10), 14 days ago 15 … 39 (13), 7 days ago 7 … 39 (17).
         let expected = [points[0]: 10, points[1]: 13, points[2]: 17]
-        let oldest = try #require(history.last)
+        let oldest = try #require(history.first)
         #expect(oldest.generatedAt == points[0])
         for entry in history {
-            #expect(entry.score.windowEnd == entry.generatedAt)
+            #expect(entry.score.window.end == entry.generatedAt)
             #expect(entry.score.sample.posts == expected[entry.generatedAt])
             #expect(entry.score.value != nil)
         }
+        // What `previous` reads: each component's points, from plain columns.
+        let latest = try #require(try harness.store.recentHistory(persona: persona, limit: 1).first)
+        #expect(latest.components.map(\.name) == ["conversation", "responsiveness", "amplification", "applause", "depth",
+                                                  "consistency", "recognition", "audience"])
+        #expect(latest.value == history.last?.score.value)
+        #expect(latest.components.first?.normalized == history.last?.score.components.first?.normalized)
     }
 
     @Test func eachSnapshotCarriesThePreviousScoreForWhatMoved() async throws {

@@ -25,6 +25,11 @@ enum ExportFields {
     }
 
     /// The offset of the first byte that is not valid UTF-8, or nil if all of them are.
+    /// `Data` is walked through its raw buffer: its own iterator costs a call per byte.
+    static func firstInvalidUTF8(_ data: Data) -> Int? {
+        data.withUnsafeBytes { firstInvalidUTF8($0) }
+    }
+
     static func firstInvalidUTF8(_ bytes: some Collection<UInt8>) -> Int? {
         var offset = 0
         var iterator = bytes.makeIterator()
