@@ -126,6 +126,18 @@ let facebookPost = #"{"timestamp": 1600000000, "attachments": [], "data": [{"pos
         #expect(Set(again.posts.map(\.id)) == Set(observation.posts.map(\.id)))
     }
 
+    @Test(arguments: [("friends/friends.json", "friends"), ("friends_and_followers/friends.json", "friends_v2"),
+                      ("connections/friends/your_friends.json", "friends_v2")])
+    func theFriendsListIsTheAudience(_ path: String, _ key: String) throws {
+        try directory.write("f/posts/your_posts_1.json", "[\(facebookPost)]")
+        let friend = #"{"name": "B\u00c3\u00b8b", "timestamp": 1500000000}"#
+        try directory.write("f/\(path)", #"{"\#(key)": [\#(friend), \#(friend), \#(friend)]}"#)
+        try directory.write("f/friends_and_followers/removed_friends.json", #"{"deleted_friends_v2": [\#(friend)]}"#)
+        #expect(try FacebookExportReader().read(ExportArchive(path: directory.file("f")), handle: "a").audience == 3)
+        try directory.write("none/posts/your_posts_1.json", "[\(facebookPost)]")
+        #expect(try FacebookExportReader().read(ExportArchive(path: directory.file("none")), handle: "a").audience == nil)
+    }
+
     @Test func olderReactionsKeyAndTruncatedFile() throws {
         try directory.write("old/posts/your_posts_1.json", "[\(facebookPost)]")
         try directory.write("old/likes_and_reactions/posts_and_comments.json", #"{"reactions": [{"timestamp": 1500000000, "title": "x"}]}"#)

@@ -8,7 +8,9 @@ import PersonaModel
 /// Posts are originals; comments the persona wrote (`comments_v2`, or `comments` before) are
 /// conversation it joined; reactions it gave (`reactions_v2`, `reactions`, or the 2024 bare array
 /// in `likes_and_reactions_1.json`) are interactions. Every string is repaired from Meta's
-/// mojibake. The export records nothing others did with the persona's posts.
+/// mojibake. The export records nothing others did with the persona's posts; the friends list
+/// (`friends/friends.json` with `friends`, later `friends_and_followers/friends.json` or
+/// `connections/friends/your_friends.json` with `friends_v2`) gives the audience.
 public struct FacebookExportReader: ExportReader {
     public static let unmeasurable: [Metric: String] = [
         .conversation: "a Facebook export records no comments received",
@@ -66,7 +68,20 @@ public struct FacebookExportReader: ExportReader {
                 interactions.append(Interaction(id: ExportFields.id("facebook-reaction", timestamp, title), kind: .reactionGiven, at: timestamp))
             }
         }
-        return Observation(posts: posts, interactions: interactions, unmeasurable: Self.unmeasurable)
+        return Observation(posts: posts, interactions: interactions, audience: try friends(in: archive),
+                           unmeasurable: Self.unmeasurable)
+    }
+
+    /// How many friends the list names, if the export has one.
+    private func friends(in archive: ExportArchive) throws(SourceError) -> Int? {
+        let files = archive.paths.filter { path in
+            let name = (path as NSString).lastPathComponent
+            return (name == "friends.json" || name == "your_friends.json") && path.contains("friends")
+        }
+        guard !files.isEmpty else { return nil }
+        var total = 0
+        for path in files { total += try records(in: archive, path: path, keys: ["friends_v2", "friends"]).count }
+        return total
     }
 
     /// The records of a file: a bare top-level array, or the array under one of `keys`.
