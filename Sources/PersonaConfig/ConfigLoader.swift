@@ -9,7 +9,7 @@ import TOMLKit
 /// its data can move together.
 public enum ConfigLoader {
     public static let defaultPath = "/etc/personad/personad.toml"
-    /// Mastodon API sources look up who reacted to this many of the newest changed posts per poll.
+    /// Mastodon and Bluesky API sources look up who reacted to this many of the newest changed posts per poll.
     public static let defaultEngagers = 20
 
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Configuration {
@@ -196,11 +196,11 @@ struct TableReader {
         let caFile = try string(table, "ca_file", at: path).map(absolute)
         let maxBytes = try number(table, "max_bytes", at: path) ?? Double(16 << 20)
         guard maxBytes >= 1024, maxBytes <= Double(1 << 31) else { throw fail(path.appending("max_bytes"), "must be between 1024 and 2147483648") }
-        // Who reacted is asked of the Mastodon API only (three requests per post at most).
-        let namesEngagers = network == .mastodon && kind == .api
+        // Who reacted is asked of the APIs that name their engagers (three requests per post at most).
+        let namesEngagers = (network == .mastodon || network == .bluesky) && kind == .api
         let engagers = try integer(table, "engagers", at: path, range: 0...40)
         if let engagers, engagers > 0, !namesEngagers {
-            throw fail(path.appending("engagers"), "only a Mastodon 'api' source can look up who reacted (set 0 or remove the key)")
+            throw fail(path.appending("engagers"), "only a Mastodon or Bluesky 'api' source can look up who reacted (set 0 or remove the key)")
         }
         return SourceConfiguration(
             kind: kind, path: localPath, url: url,

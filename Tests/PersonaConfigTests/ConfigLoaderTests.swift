@@ -168,15 +168,16 @@ import Testing
 
     @Test func onlyMastodonAPISourcesLookUpEngagers() throws {
         #expect(try source(network: "mastodon", handle: "ana@social.example").engagers == ConfigLoader.defaultEngagers)
-        #expect(try source(network: "bluesky", handle: "ana.bsky.social").engagers == 0)
+        #expect(try source(network: "bluesky", handle: "ana.bsky.social").engagers == ConfigLoader.defaultEngagers)
+        #expect(try source(network: "reddit", handle: "ana").engagers == 0)
         func parse(_ network: String, _ handle: String, _ value: String) throws -> SourceConfiguration {
             try source(network: network, handle: handle, extra: "engagers = \(value)")
         }
         #expect(try parse("mastodon", "ana@social.example", "0").engagers == 0)
         #expect(try parse("mastodon", "ana@social.example", "5").engagers == 5)
-        let wrongNetwork = #expect(throws: ConfigError.self) { try parse("bluesky", "ana.bsky.social", "5") }
+        let wrongNetwork = #expect(throws: ConfigError.self) { try parse("reddit", "ana", "5") }
         #expect(wrongNetwork?.key == "persona[1].source[1].engagers")
-        #expect(wrongNetwork?.description.contains("only a Mastodon 'api' source") == true)
+        #expect(wrongNetwork?.description.contains("only a Mastodon or Bluesky 'api' source") == true)
         let tooMany = #expect(throws: ConfigError.self) { try parse("mastodon", "ana@social.example", "41") }
         #expect(tooMany?.description.contains("between 0 and 40") == true)
     }

@@ -112,6 +112,16 @@ import TestSupport
             """
     }
 
+    static let blueskyPersona = """
+        [[persona]]
+        id = "ana-bsky"
+        network = "bluesky"
+        handle = "ana.bsky.social"
+          [[persona.source]]
+          kind = "api"
+          url = "BASE"
+        """
+
     @Test func blueskyCursorPagingRepostsExcludedCountsDefaultToZeroThen304() async throws {
         let server = try await FixtureServer.start()
         defer { Task { await server.stop() } }
@@ -126,15 +136,7 @@ import TestSupport
         server.set(feed + "&cursor=c1", json: #"{"feed": ["# + [
             Self.feedItem("a3", days: 3, reply: "at://did:plc:ana/app.bsky.feed.post/a1"),
         ].joined(separator: ",") + "]}")
-        let harness = try Harness(server: server, personas: """
-            [[persona]]
-            id = "ana-bsky"
-            network = "bluesky"
-            handle = "ana.bsky.social"
-              [[persona.source]]
-              kind = "api"
-              url = "BASE"
-            """)
+        let harness = try Harness(server: server, personas: Self.blueskyPersona)
         let outcome = await harness.refresh()
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
         let posts = try harness.posts()
@@ -155,6 +157,35 @@ import TestSupport
         let again = Array(server.requests.dropFirst(before))
         #expect(again.count == 2) // the profile (for the follower count), then the first feed page: 304
         #expect(again.last?.status == 304)
+    }
+
+    @Test func blueskyEngagersAreNamedByDID() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/xrpc/app.bsky.actor.getProfile?actor=ana.bsky.social",
+                   json: #"{"did": "did:plc:ana", "handle": "ana.bsky.social", "followersCount": 88}"#)
+        server.set("/xrpc/app.bsky.feed.getAuthorFeed?actor=did:plc:ana&limit=100&filter=posts_with_replies", json: #"{"feed": ["# + [
+            Self.feedItem("a1", days: 1, counts: (nil, nil, 3, nil)),
+            Self.feedItem("a2", days: 2, counts: (1, nil, 2, nil)),
+        ].joined(separator: ",") + "]}")
+        func like(_ did: String) -> String { #"{"actor": {"did": "\#(did)", "handle": "x"}, "createdAt": "2026-11-01T00:00:00Z", "indexedAt": "2026-11-01T00:00:00Z"}"# }
+        let a1 = "at%3A%2F%2Fdid%3Aplc%3Aana%2Fapp.bsky.feed.post%2Fa1", a2 = "at%3A%2F%2Fdid%3Aplc%3Aana%2Fapp.bsky.feed.post%2Fa2"
+        server.set("/xrpc/app.bsky.feed.getLikes?uri=\(a1)&limit=100",
+                   json: #"{"uri": "at://did:plc:ana/app.bsky.feed.post/a1", "likes": [\#(like("did:plc:pod1")), \#(like("did:plc:pod2")), \#(like("did:plc:ana"))]}"#)
+        server.set("/xrpc/app.bsky.feed.getLikes?uri=\(a2)&limit=100",
+                   json: #"{"uri": "at://did:plc:ana/app.bsky.feed.post/a2", "likes": [\#(like("did:plc:pod1")), \#(like("did:plc:pod2"))]}"#)
+        server.set("/xrpc/app.bsky.feed.getPostThread?uri=\(a2)&depth=1&parentHeight=0", json: """
+            {"thread": {"$type": "app.bsky.feed.defs#threadViewPost", "post": {"uri": "at://did:plc:ana/app.bsky.feed.post/a2", "author": {"did": "did:plc:ana"}},
+             "replies": [{"$type": "app.bsky.feed.defs#threadViewPost", "post": {"uri": "at://did:plc:bob/app.bsky.feed.post/b1", "author": {"did": "did:plc:bob", "handle": "bob"}}},
+                         {"$type": "app.bsky.feed.defs#blockedPost", "uri": "at://did:plc:x/app.bsky.feed.post/zz", "blocked": true}]}}
+            """)
+        let harness = try Harness(server: server, personas: Self.blueskyPersona)
+        #expect(await harness.refresh().error == nil)
+        let engagements = try harness.store.engagements(persona: harness.persona.id)
+        #expect(engagements.filter { $0.metric == .applause }.map(\.actor).sorted() == ["did:plc:pod1", "did:plc:pod1", "did:plc:pod2", "did:plc:pod2"])
+        #expect(engagements.filter { $0.metric == .conversation }.map(\.actor) == ["did:plc:bob"])
+        // The persona's own like of its post is nobody's applause.
+        #expect(try harness.posts()["at://did:plc:ana/app.bsky.feed.post/a1"]?.counts.likes == 2)
     }
 
     // MARK: Reddit

@@ -7,6 +7,10 @@ import PersonaModel
 ///
 /// Reposts of others (`reason.$type == app.bsky.feed.defs#reasonRepost`) are not the persona's
 /// posts. Count fields are optional and default to 0 (the AppView omits zeros).
+///
+/// Who reacted: for the newest posts whose counts moved since the last poll (`engagerPosts`),
+/// `app.bsky.feed.getLikes`, `getRepostedBy` and `getPostThread?depth=1` (direct replies) name the
+/// accounts by DID, as optional lookups (see `EngagerLookups`).
 public struct BlueskyAPIReader: RemoteReader {
     public static let unmeasurable: [Metric: String] = [:]
     public static let publicAppView = "https://public.api.bsky.app"
@@ -78,11 +82,33 @@ public struct BlueskyAPIReader: RemoteReader {
         }
     }
 
+    struct Likes: Decodable {
+        var likes: [Like]
+        struct Like: Decodable { var actor: Feed.Author }
+    }
+
+    struct RepostedBy: Decodable {
+        var repostedBy: [Feed.Author]
+    }
+
+    /// A thread view; replies that are blocked or deleted carry no post.
+    struct Thread: Decodable {
+        var thread: Node
+        struct Node: Decodable {
+            var replies: [Reply]?
+        }
+        struct Reply: Decodable {
+            var post: Item?
+            struct Item: Decodable { var author: Feed.Author }
+        }
+    }
+
     struct Poll: SourcePoll {
         let context: PollContext
         let base: String
         var memo: [String: String]
         var observation = Observation(posts: [], unmeasurable: BlueskyAPIReader.unmeasurable)
+        var engagers = EngagerLookups()
         var next: SourceRequest?
         var did: String?
         var pages = 0
@@ -101,11 +127,44 @@ public struct BlueskyAPIReader: RemoteReader {
                                  conditional: cursor == nil)
         }
 
-        mutating func nextRequest() -> SourceRequest? { next }
+        mutating func nextRequest() -> SourceRequest? {
+            let xrpc = base + "/xrpc/app.bsky.feed."
+            return engagers.next(after: next, limit: context.engagerPosts, memo: &memo) { candidate, metric in
+                let uri = JSONReading.query(candidate.key)
+                switch metric {
+                case .applause: return xrpc + "getLikes?uri=\(uri)&limit=100"
+                case .amplification: return xrpc + "getRepostedBy?uri=\(uri)&limit=100"
+                default: return xrpc + "getPostThread?uri=\(uri)&depth=1&parentHeight=0"
+                }
+            }
+        }
 
-        mutating func notModified(_ request: SourceRequest) { next = nil }
+        mutating func notModified(_ request: SourceRequest) {
+            next = nil
+            engagers.skipAll() // nothing changed: nobody to look up
+        }
+
+        mutating func skipped(_ request: SourceRequest) { engagers.skip(request) }
+
+        mutating func receiveLookup(_ response: SourceResponse) throws(SourceError) {
+            let actors: [String]
+            switch engagers.nextMetric {
+            case .applause?:
+                actors = try JSONReading.decode(Likes.self, from: response.body, location: response.url).likes.map(\.actor.did)
+            case .amplification?:
+                actors = try JSONReading.decode(RepostedBy.self, from: response.body, location: response.url).repostedBy.map(\.did)
+            default:
+                let thread = try JSONReading.decode(Thread.self, from: response.body, location: response.url)
+                actors = (thread.thread.replies ?? []).compactMap { $0.post?.author.did }
+            }
+            engagers.answer(actors: actors, own: did ?? memo["did"], observation: &observation, memo: &memo)
+        }
 
         mutating func receive(_ response: SourceResponse) throws(SourceError) {
+            if next == nil, engagers.pending {
+                try receiveLookup(response)
+                return
+            }
             if response.url.contains("app.bsky.actor.getProfile") {
                 let profile = try JSONReading.decode(Profile.self, from: response.body, location: response.url)
                 did = profile.did
@@ -137,6 +196,9 @@ public struct BlueskyAPIReader: RemoteReader {
                 let facetTags = (post.record.facets ?? []).flatMap { $0.features ?? [] }
                     .filter { $0.type == "app.bsky.richtext.facet#tag" }.compactMap(\.tag)
                 let rkey = post.uri.split(separator: "/").last.map(String.init) ?? ""
+                engagers.consider(.init(key: post.uri, postId: post.uri, replies: post.replyCount ?? 0,
+                                        reposts: post.repostCount ?? 0, likes: post.likeCount ?? 0),
+                                  created: created, context: context)
                 let profile = post.author.handle ?? post.author.did
                 observation.posts.append(Post(
                     id: post.uri, createdAt: created, kind: kind, text: post.record.text ?? "",

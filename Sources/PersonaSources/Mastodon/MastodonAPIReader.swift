@@ -55,30 +55,11 @@ public struct MastodonAPIReader: RemoteReader {
         var descendants: [Status]
     }
 
-    /// A status whose engagers may be looked up.
-    struct Candidate {
-        var statusId: String
-        var postId: String
-        var replies: Int
-        var reblogs: Int
-        var favourites: Int
-        var signature: String { "\(replies)/\(reblogs)/\(favourites)" }
-    }
-
-    /// One "who reacted?" request.
-    struct Lookup {
-        var request: SourceRequest
-        var candidate: Candidate
-        var metric: Metric
-    }
-
     struct Poll: SourcePoll {
         let context: PollContext
         let base: String
         var memo: [String: String]
-        var candidates: [Candidate] = []
-        var lookups: [Lookup] = []
-        var lookupsPlanned = false
+        var engagers = EngagerLookups()
         var observation = Observation(posts: [], unmeasurable: MastodonAPIReader.unmeasurable)
         /// Local status id to URI, for the statuses seen in this poll.
         var uris: [String: String] = [:]
@@ -102,76 +83,38 @@ public struct MastodonAPIReader: RemoteReader {
         }
 
         mutating func nextRequest() -> SourceRequest? {
-            if let next { return next }
-            if !lookupsPlanned {
-                lookupsPlanned = true
-                planLookups()
+            let base = self.base
+            return engagers.next(after: next, limit: context.engagerPosts, memo: &memo) { candidate, metric in
+                let root = "\(base)/api/v1/statuses/\(JSONReading.query(candidate.key))"
+                switch metric {
+                case .applause: return root + "/favourited_by?limit=80"
+                case .amplification: return root + "/reblogged_by?limit=80"
+                default: return root + "/context"
+                }
             }
-            return lookups.first?.request
         }
 
         mutating func notModified(_ request: SourceRequest) {
             next = nil
-            lookupsPlanned = true // nothing changed: nobody to look up
+            engagers.skipAll() // nothing changed: nobody to look up
         }
 
-        static let memoPrefix = "engagers:"
+        mutating func skipped(_ request: SourceRequest) { engagers.skip(request) }
 
-        /// The newest statuses with reactions whose counts moved since the last poll.
-        mutating func planLookups() {
-            let chosen = candidates.filter { memo[Self.memoPrefix + $0.statusId] != $0.signature }.prefix(context.engagerPosts)
-            // Forget statuses no longer seen; remember the counts the lookups are made for.
-            let seen = Set(candidates.map { Self.memoPrefix + $0.statusId })
-            for key in memo.keys where key.hasPrefix(Self.memoPrefix) && !seen.contains(key) { memo[key] = nil }
-            for candidate in chosen {
-                let root = "\(base)/api/v1/statuses/\(JSONReading.query(candidate.statusId))"
-                if candidate.favourites > 0 {
-                    lookups.append(Lookup(request: SourceRequest(url: root + "/favourited_by?limit=80", conditional: false, optional: true),
-                                          candidate: candidate, metric: .applause))
-                }
-                if candidate.reblogs > 0 {
-                    lookups.append(Lookup(request: SourceRequest(url: root + "/reblogged_by?limit=80", conditional: false, optional: true),
-                                          candidate: candidate, metric: .amplification))
-                }
-                if candidate.replies > 0 {
-                    lookups.append(Lookup(request: SourceRequest(url: root + "/context", conditional: false, optional: true),
-                                          candidate: candidate, metric: .conversation))
-                }
-            }
-        }
-
-        /// A lookup that failed is dropped; its status is tried again at the next poll.
-        mutating func skipped(_ request: SourceRequest) {
-            if lookups.first?.request == request { lookups.removeFirst() }
-        }
-
+        /// Who favourited or boosted (accounts), or replied directly (the thread's descendants).
         mutating func receiveLookup(_ response: SourceResponse) throws(SourceError) {
-            let lookup = lookups.removeFirst()
-            let own = memo["account_id"]
             let actors: [String]
-            if lookup.metric == .conversation {
+            if engagers.nextMetric == .conversation, let status = engagers.nextCandidate?.key {
                 let thread = try JSONReading.decode(Context.self, from: response.body, location: response.url)
-                actors = thread.descendants.filter { $0.in_reply_to_id == lookup.candidate.statusId }.compactMap { $0.account?.id }
+                actors = thread.descendants.filter { $0.in_reply_to_id == status }.compactMap { $0.account?.id }
             } else {
                 actors = try JSONReading.decode([Account].self, from: response.body, location: response.url).map(\.id)
             }
-            for actor in Set(actors).sorted() where actor != own {
-                observation.engagements.append(Engagement(postId: lookup.candidate.postId, metric: lookup.metric, actor: actor))
-            }
-            // The persona's own favourite or boost of its post is no one else's reaction.
-            if lookup.metric != .conversation, let own, actors.contains(own),
-               let index = observation.posts.firstIndex(where: { $0.id == lookup.candidate.postId }) {
-                if lookup.metric == .applause {
-                    observation.posts[index].counts.likes = observation.posts[index].counts.likes.map { max(0, $0 - 1) }
-                } else {
-                    observation.posts[index].counts.reposts = observation.posts[index].counts.reposts.map { max(0, $0 - 1) }
-                }
-            }
-            memo[Self.memoPrefix + lookup.candidate.statusId] = lookup.candidate.signature
+            engagers.answer(actors: actors, own: memo["account_id"], observation: &observation, memo: &memo)
         }
 
         mutating func receive(_ response: SourceResponse) throws(SourceError) {
-            if next == nil, !lookups.isEmpty {
+            if next == nil, engagers.pending {
                 try receiveLookup(response)
                 return
             }
@@ -199,13 +142,9 @@ public struct MastodonAPIReader: RemoteReader {
                 let kind: PostKind = status.in_reply_to_id == nil ? .original
                     : (status.in_reply_to_account_id == own ? .selfReply : .reply)
                 let reposts = status.reblogs_count.map { $0 + (status.quotes_count ?? 0) }
-                if created >= context.windowStart, context.engagerPosts > 0 {
-                    let replies = status.replies_count ?? 0, reblogs = status.reblogs_count ?? 0, favourites = status.favourites_count ?? 0
-                    if replies + reblogs + favourites > 0 {
-                        candidates.append(Candidate(statusId: status.id, postId: status.uri ?? status.id,
-                                                    replies: replies, reblogs: reblogs, favourites: favourites))
-                    }
-                }
+                engagers.consider(.init(key: status.id, postId: status.uri ?? status.id, replies: status.replies_count ?? 0,
+                                        reposts: status.reblogs_count ?? 0, likes: status.favourites_count ?? 0),
+                                  created: created, context: context)
                 // Posts are named by URI; a reply names its parent by local id, mapped back when the
                 // parent is one of the persona's own statuses seen in this poll.
                 uris[status.id] = status.uri ?? status.id

@@ -1,0 +1,103 @@
+import Foundation
+import PersonaModel
+
+/// "Who reacted?" for an API reader that can name its engagers (Mastodon, Bluesky): which posts to
+/// ask about, and what the answers add to the poll's observation.
+///
+/// Only the newest posts (at most `PollContext.engagerPosts`) whose counts moved since the last
+/// poll are asked about: the counts each was asked for are kept in the memo (`engagers:<key>`),
+/// so an unchanged post costs nothing. Every lookup is an optional request: if it fails, the post
+/// is asked about again next poll.
+struct EngagerLookups {
+    /// A post with reactions whose engagers may be asked for.
+    struct Candidate {
+        /// The platform's handle for the post in lookup URLs and in the memo.
+        var key: String
+        /// The post's id in personad (its `Post.id`).
+        var postId: String
+        var replies: Int
+        var reposts: Int
+        var likes: Int
+        var signature: String { "\(replies)/\(reposts)/\(likes)" }
+    }
+
+    struct Lookup {
+        var request: SourceRequest
+        var candidate: Candidate
+        var metric: Metric
+    }
+
+    static let memoPrefix = "engagers:"
+
+    private(set) var candidates: [Candidate] = []
+    private(set) var lookups: [Lookup] = []
+    private(set) var planned = false
+
+    var pending: Bool { !lookups.isEmpty }
+    var nextRequest: SourceRequest? { lookups.first?.request }
+
+    /// Notes a post read in this poll, newest first, if it is in the window and has reactions.
+    mutating func consider(_ candidate: Candidate, created: Date, context: PollContext) {
+        guard context.engagerPosts > 0, created >= context.windowStart,
+              candidate.replies + candidate.reposts + candidate.likes > 0 else { return }
+        candidates.append(candidate)
+    }
+
+    /// Nothing changed (a 304): nobody is looked up in this poll.
+    mutating func skipAll() { planned = true }
+
+    /// A poll's next request: the timeline's while it has one (`timeline`), then the lookups,
+    /// planned once the timeline is read. `url` gives a post's lookup URL for a metric.
+    mutating func next(after timeline: SourceRequest?, limit: Int, memo: inout [String: String],
+                       url: (Candidate, Metric) -> String) -> SourceRequest? {
+        if let timeline { return timeline }
+        planIfNeeded(limit: limit, memo: &memo, url: url)
+        return nextRequest
+    }
+
+    /// Chooses the posts to ask about, once, when the timeline has been read. `url` gives the
+    /// lookup URL of a post for a metric.
+    mutating func planIfNeeded(limit: Int, memo: inout [String: String], url: (Candidate, Metric) -> String) {
+        guard !planned else { return }
+        planned = true
+        // Forget posts no longer seen.
+        let seen = Set(candidates.map { Self.memoPrefix + $0.key })
+        for key in memo.keys where key.hasPrefix(Self.memoPrefix) && !seen.contains(key) { memo[key] = nil }
+        let chosen = candidates.filter { memo[Self.memoPrefix + $0.key] != $0.signature }.prefix(limit)
+        for candidate in chosen {
+            for (metric, count) in [(Metric.applause, candidate.likes), (.amplification, candidate.reposts), (.conversation, candidate.replies)]
+            where count > 0 {
+                lookups.append(Lookup(request: SourceRequest(url: url(candidate, metric), conditional: false, optional: true),
+                                      candidate: candidate, metric: metric))
+            }
+        }
+    }
+
+    /// A lookup failed: dropped, and its post is asked about again next poll.
+    mutating func skip(_ request: SourceRequest) {
+        if lookups.first?.request == request { lookups.removeFirst() }
+    }
+
+    /// The next lookup's answer: the accounts it names. The persona itself is nobody's engager: its
+    /// own favourite or repost is taken out of the post's count.
+    mutating func answer(actors: [String], own: String?, observation: inout Observation, memo: inout [String: String]) {
+        let lookup = lookups.removeFirst()
+        for actor in Set(actors).sorted() where actor != own {
+            observation.engagements.append(Engagement(postId: lookup.candidate.postId, metric: lookup.metric, actor: actor))
+        }
+        if lookup.metric != .conversation, let own, actors.contains(own),
+           let index = observation.posts.firstIndex(where: { $0.id == lookup.candidate.postId }) {
+            if lookup.metric == .applause {
+                observation.posts[index].counts.likes = observation.posts[index].counts.likes.map { max(0, $0 - 1) }
+            } else {
+                observation.posts[index].counts.reposts = observation.posts[index].counts.reposts.map { max(0, $0 - 1) }
+            }
+        }
+        memo[Self.memoPrefix + lookup.candidate.key] = lookup.candidate.signature
+    }
+
+    /// The metric the next answer is for.
+    var nextMetric: Metric? { lookups.first?.metric }
+    /// The post the next answer is about.
+    var nextCandidate: Candidate? { lookups.first?.candidate }
+}
