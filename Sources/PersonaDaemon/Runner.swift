@@ -40,6 +40,8 @@ struct Runner: Sendable {
     /// persona in `snapshot`, when given).
     func run(_ jobs: [Scheduler.Job], configuration: Configuration, heartbeat: Heartbeat?, snapshot: Set<PersonaID>? = nil) async -> Report {
         var report = Report()
+        let clock = ContinuousClock()
+        let start = clock.now
         var states: [String: SourceState]
         do {
             states = try store.sourceStates()
@@ -80,9 +82,11 @@ struct Runner: Sendable {
         commit()
         // Abandoned work writes no snapshot: the files on disk stay as they were.
         guard !Task.isCancelled else { return report }
+        let refreshed = clock.now
         let touched = snapshot ?? Set(jobs.map(\.persona.id))
         writeSnapshots(configuration.personas.filter { touched.contains($0.id) }, changed: changed,
                        configuration: configuration, states: states, report: &report)
+        logger.debug("cycle: \(jobs.count) sources in \(Self.seconds(refreshed - start)) s, \(changed.count) personas changed, snapshots in \(Self.seconds(clock.now - refreshed)) s")
         return report
     }
 
@@ -204,6 +208,10 @@ struct Runner: Sendable {
                 logger.error("persona \(persona.id): cannot recompute its score history: \(error)")
             }
         }
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        String(format: "%.3f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
 
     static func fileName(_ id: PersonaID) -> String { "\(id.rawValue).json" }
