@@ -84,8 +84,8 @@ struct Runner: Sendable {
         guard !Task.isCancelled else { return report }
         let refreshed = clock.now
         let touched = snapshot ?? Set(jobs.map(\.persona.id))
-        writeSnapshots(configuration.personas.filter { touched.contains($0.id) }, changed: changed,
-                       configuration: configuration, states: states, report: &report)
+        await writeSnapshots(configuration.personas.filter { touched.contains($0.id) }, changed: changed,
+                             configuration: configuration, states: states, report: &report)
         logger.debug("cycle: \(jobs.count) sources in \(Self.seconds(refreshed - start)) s, \(changed.count) personas changed, snapshots in \(Self.seconds(clock.now - refreshed)) s")
         return report
     }
@@ -96,87 +96,142 @@ struct Runner: Sendable {
             + persona.sources.map { "\($0.kind):\($0.location)" }.joined(separator: ","))
     }
 
+    /// What scoring one persona produced, for the sequential part of the snapshot pass.
+    struct Scored: Sendable {
+        var entry: SnapshotIndex.Entry
+        /// Set when the snapshot says something new: its staged file, and what to record once it
+        /// is published.
+        var record: PersonaRecord?
+        var staged: SnapshotWriter.StagedFile?
+        /// Set when the score changed: a new history entry, encoded.
+        var history: Store.HistoryEntry?
+    }
+
     /// Scores and writes the personas' snapshots. A persona none of whose sources changed, whose
     /// configuration did not change and whose snapshot is younger than `snapshotMaximumAge` is not
     /// even re-scored: its file on disk already says what a new one would.
+    ///
+    /// The others are scored, encoded and staged to temporary files in chunks, each chunk spread
+    /// over the cores (scoring is pure; the store's reads run concurrently); all are then published
+    /// with one file-system sync, and only then recorded as written.
     private func writeSnapshots(_ personas: [PersonaConfiguration], changed: Set<PersonaID>, configuration: Configuration,
-                                states: [String: SourceState], report: inout Report) {
+                                states: [String: SourceState], report: inout Report) async {
         let now = Date()
         let records = (try? store.personaRecords()) ?? [:]
-        var batch: [(fileName: String, snapshot: PersonaSnapshot)] = []
-        var newRecords: [PersonaID: PersonaRecord] = [:]
-        var scores: [(persona: PersonaID, generatedAt: Date, score: Score)] = []
         var entries: [SnapshotIndex.Entry] = []
-        // Staged in chunks, so that the snapshots' bodies are never all in memory at once; then
-        // published together (one file-system sync), and only then recorded as written.
+        var due: [PersonaConfiguration] = []
+        for persona in personas {
+            let fileName = Self.fileName(persona.id)
+            let path = (writer.directory as NSString).appendingPathComponent(fileName)
+            if let previous = records[persona.id], !changed.contains(persona.id),
+               Self.stillStands(previous, persona: persona, configuration: configuration, path: path, now: now),
+               let status = ScoreStatus(rawValue: previous.scoreStatus) {
+                entries.append(SnapshotIndex.Entry(id: persona.id.rawValue, network: persona.network, file: fileName,
+                                                   score: previous.scoreValue, status: status, generatedAt: previous.writtenAt))
+            } else {
+                due.append(persona)
+            }
+        }
         let staged = SnapshotWriter.Staged()
         var written: [PersonaID: PersonaRecord] = [:]
-        func flush() {
+        let clock = ContinuousClock()
+        var scoring = Duration.zero, staging = Duration.zero
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var start = 0
+        while start < due.count {
+            let chunk = Array(due[start..<min(due.count, start + Self.snapshotsPerWrite)])
+            start += chunk.count
+            let began = clock.now
+            let results = await withTaskGroup(of: [Scored].self) { group in
+                for worker in 0..<workers {
+                    group.addTask {
+                        stride(from: worker, to: chunk.count, by: workers).compactMap { index in
+                            score(chunk[index], previous: records[chunk[index].id], configuration: configuration, states: states, now: now)
+                        }
+                    }
+                }
+                return await group.reduce(into: [Scored]()) { $0 += $1 }
+            }
+            let scored = clock.now
+            scoring += scored - began
+            defer { staging += clock.now - scored }
+            var history: [Store.HistoryEntry] = []
+            var chunkRecords: [PersonaID: PersonaRecord] = [:]
+            for result in results {
+                entries.append(result.entry)
+                if let file = result.staged, let record = result.record, let id = PersonaID(rawValue: result.entry.id) {
+                    staged.add(file)
+                    chunkRecords[id] = record
+                }
+                if let entry = result.history { history.append(entry) }
+            }
             do {
-                try writer.stage(batch, into: staged)
-                try store.commit(records: [:], scores: scores)
-                written.merge(newRecords) { $1 }
+                try store.commit(records: [:], history: history)
+                written.merge(chunkRecords) { $1 }
             } catch {
                 logger.error("cannot write snapshots: \(error)")
             }
-            batch.removeAll(keepingCapacity: true)
-            newRecords.removeAll(keepingCapacity: true)
-            scores.removeAll(keepingCapacity: true)
         }
-        for persona in personas {
-            if batch.count >= Self.snapshotsPerWrite { flush() }
-            let fileName = Self.fileName(persona.id)
-            let digest = Self.configDigest(persona, configuration)
-            let previous = records[persona.id]
-            let path = (writer.directory as NSString).appendingPathComponent(fileName)
-            // The file on disk still stands for this configuration, and is young enough to keep.
-            let fresh = previous.map { previous in
-                previous.configDigest == digest && previous.formulaVersion == ScoreModel.formulaVersion && now.timeIntervalSince(previous.writtenAt) < Self.snapshotMaximumAge
-                    && FileManager.default.fileExists(atPath: path)
-            } ?? false
-            if let previous, fresh, !changed.contains(persona.id), let status = ScoreStatus(rawValue: previous.scoreStatus) {
-                entries.append(SnapshotIndex.Entry(id: persona.id.rawValue, network: persona.network, file: fileName,
-                                                   score: previous.scoreValue, status: status, generatedAt: previous.writtenAt))
-                continue
-            }
-            var snapshot: PersonaSnapshot
-            let score: Score
-            do {
-                (snapshot, score) = try pipeline.snapshot(of: persona, configuration: configuration, states: states, now: now)
-            } catch {
-                logger.error("persona \(persona.id): cannot compute its snapshot: \(error)")
-                continue
-            }
-            // The history holds a score each time it changed. "What moved" compares with the entry
-            // before the current score: the latest one if this score differs from it.
-            let recent = (try? store.recentHistory(persona: persona.id, limit: 2)) ?? []
-            let scoreChanged = recent.first.map {
-                $0.value != score.value || $0.status != score.status || $0.formulaVersion != score.formulaVersion
-            } ?? true
-            snapshot.score.previous = scoreChanged ? recent.first : recent.dropFirst().first
-            let fingerprint = SnapshotFingerprint.of(snapshot)
-            var generatedAt = now
-            if let previous, fresh, previous.fingerprint == fingerprint {
-                generatedAt = previous.writtenAt // unchanged: the file on disk says the same
-            } else {
-                batch.append((fileName, snapshot))
-                newRecords[persona.id] = PersonaRecord(
-                    fingerprint: fingerprint, configDigest: digest, writtenAt: now, scoreValue: snapshot.score.value,
-                    scoreStatus: snapshot.score.status.rawValue, formulaVersion: score.formulaVersion)
-                if scoreChanged { scores.append((persona.id, now, score)) }
-            }
-            entries.append(SnapshotIndex.Entry(
-                id: persona.id.rawValue, network: persona.network, file: fileName,
-                score: snapshot.score.value, status: snapshot.score.status, generatedAt: generatedAt))
-        }
-        flush()
+        let publishing = clock.now
         do {
             try writer.publish(staged)
             try store.commit(records: written, scores: [])
         } catch {
             logger.error("cannot write snapshots: \(error)")
         }
+        if !due.isEmpty {
+            logger.debug("snapshots: \(due.count) scored in \(Self.seconds(scoring)) s, staged in \(Self.seconds(staging)) s, published in \(Self.seconds(clock.now - publishing)) s")
+        }
         report.entries = entries
+    }
+
+    /// The file on disk still stands for this configuration and formula, and is young enough to keep.
+    static func stillStands(_ previous: PersonaRecord, persona: PersonaConfiguration, configuration: Configuration,
+                            path: String, now: Date) -> Bool {
+        previous.configDigest == configDigest(persona, configuration) && previous.formulaVersion == ScoreModel.formulaVersion
+            && now.timeIntervalSince(previous.writtenAt) < snapshotMaximumAge && FileManager.default.fileExists(atPath: path)
+    }
+
+    /// Scores one persona and, if its snapshot says something new, stages its file.
+    private func score(_ persona: PersonaConfiguration, previous: PersonaRecord?, configuration: Configuration,
+                       states: [String: SourceState], now: Date) -> Scored? {
+        let fileName = Self.fileName(persona.id)
+        var snapshot: PersonaSnapshot
+        let score: Score
+        do {
+            (snapshot, score) = try pipeline.snapshot(of: persona, configuration: configuration, states: states, now: now)
+        } catch {
+            logger.error("persona \(persona.id): cannot compute its snapshot: \(error)")
+            return nil
+        }
+        // The history holds a score each time it changed. "What moved" compares with the entry
+        // before the current score: the latest one if this score differs from it.
+        let recent = (try? store.recentHistory(persona: persona.id, limit: 2)) ?? []
+        let scoreChanged = recent.first.map {
+            $0.value != score.value || $0.status != score.status || $0.formulaVersion != score.formulaVersion
+        } ?? true
+        snapshot.score.previous = scoreChanged ? recent.first : recent.dropFirst().first
+        let fingerprint = SnapshotFingerprint.of(snapshot)
+        let path = (writer.directory as NSString).appendingPathComponent(fileName)
+        let fresh = previous.map { Self.stillStands($0, persona: persona, configuration: configuration, path: path, now: now) } ?? false
+        var result = Scored(entry: SnapshotIndex.Entry(
+            id: persona.id.rawValue, network: persona.network, file: fileName,
+            score: snapshot.score.value, status: snapshot.score.status, generatedAt: now))
+        if let previous, fresh, previous.fingerprint == fingerprint {
+            result.entry.generatedAt = previous.writtenAt // unchanged: the file on disk says the same
+            return result
+        }
+        do {
+            result.staged = try writer.stage(snapshot, fileName: fileName)
+        } catch {
+            logger.error("persona \(persona.id): cannot write its snapshot: \(error)")
+            return nil
+        }
+        result.record = PersonaRecord(
+            fingerprint: fingerprint, configDigest: Self.configDigest(persona, configuration), writtenAt: now,
+            scoreValue: snapshot.score.value, scoreStatus: snapshot.score.status.rawValue, formulaVersion: score.formulaVersion)
+        if scoreChanged { result.history = Store.HistoryEntry(persona: persona.id, generatedAt: now, score: score) }
+        return result
     }
 
     /// Recomputes, with the current formula, every history entry another formula computed, so that a

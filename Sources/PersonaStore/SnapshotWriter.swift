@@ -82,26 +82,32 @@ public struct SnapshotWriter: Sendable {
     /// at the cost of one flush instead of one per file.
     public func write(batch: [(fileName: String, snapshot: PersonaSnapshot)]) throws(SnapshotWriteError) {
         let staged = Staged()
-        try stage(batch, into: staged)
+        for (fileName, snapshot) in batch { staged.add(try stage(snapshot, fileName: fileName)) }
         try publish(staged)
+    }
+
+    /// A snapshot written to its temporary file, not yet synced nor renamed over its target.
+    public struct StagedFile: Sendable {
+        var temporary: String
+        var target: String
     }
 
     /// Temporary files written but not yet renamed over their targets. Whatever is left in it
     /// when it is dropped (a failure, or `publish` never called) is unlinked.
     public final class Staged {
-        var entries: [(temporary: String, target: String)] = []
+        var entries: [StagedFile] = []
         public init() {}
         public var isEmpty: Bool { entries.isEmpty }
+        public func add(_ file: StagedFile) { entries.append(file) }
         deinit { for entry in entries { unlink(entry.temporary) } }
     }
 
-    /// Writes the batch's temporary files (not synced, not renamed): a caller with thousands of
-    /// snapshots stages them in chunks, so their bodies need not all be in memory at once.
-    public func stage(_ batch: [(fileName: String, snapshot: PersonaSnapshot)], into staged: Staged) throws(SnapshotWriteError) {
-        for (fileName, snapshot) in batch {
-            let temporary = try writeTemporary(SnapshotJSON.encode(snapshot), fileName: fileName, sync: false)
-            staged.entries.append((temporary, (directory as NSString).appendingPathComponent(fileName)))
-        }
+    /// Writes one snapshot's temporary file (not synced, not renamed). Callers with thousands of
+    /// snapshots stage them as they go, from several threads at once, so that their bodies need
+    /// not all be in memory; `publish` then makes them durable and visible together.
+    public func stage(_ snapshot: PersonaSnapshot, fileName: String) throws(SnapshotWriteError) -> StagedFile {
+        let temporary = try writeTemporary(SnapshotJSON.encode(snapshot), fileName: fileName, sync: false)
+        return StagedFile(temporary: temporary, target: (directory as NSString).appendingPathComponent(fileName))
     }
 
     /// One `syncfs` for every staged file, then each rename, then the directory's sync.

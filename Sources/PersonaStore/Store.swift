@@ -582,7 +582,13 @@ public final class Store: Sendable {
 
     /// Saves what was written for these personas, and the scores to add to their history, in one transaction.
     public func commit(records: [PersonaID: PersonaRecord], scores: [(persona: PersonaID, generatedAt: Date, score: Score)]) throws(StoreError) {
-        guard !records.isEmpty || !scores.isEmpty else { return }
+        try commit(records: records, history: scores.map { HistoryEntry(persona: $0.persona, generatedAt: $0.generatedAt, score: $0.score) })
+    }
+
+    /// Saves what was written for these personas, and history entries already encoded (callers
+    /// encode them on several threads), in one transaction.
+    public func commit(records: [PersonaID: PersonaRecord], history: [HistoryEntry]) throws(StoreError) {
+        guard !records.isEmpty || !history.isEmpty else { return }
         do {
             try pool.write { db in
                 let record = try db.cachedStatement(sql: """
@@ -593,7 +599,7 @@ public final class Store: Sendable {
                     try record.execute(arguments: [id.rawValue, value.fingerprint, value.configDigest, value.writtenAt.timeIntervalSince1970,
                                                    value.scoreValue, value.scoreStatus, value.formulaVersion])
                 }
-                for entry in scores { try Self.insertHistory(entry.score, persona: entry.persona, generatedAt: entry.generatedAt, db) }
+                for entry in history { try Self.insert(entry, db) }
             }
         } catch {
             throw failure("save persona records", error)
@@ -635,16 +641,36 @@ public final class Store: Sendable {
         }
     }
 
-    /// Adds one history entry: the score as the snapshot states it (its JSON, written by the
-    /// snapshot writer), and the columns `previous` reads.
-    static func insertHistory(_ score: Score, persona: PersonaID, generatedAt: Date, _ db: Database) throws {
+    /// One score history entry, encoded: the score as the snapshot states it (its JSON, written by
+    /// the snapshot writer), and the columns `previous` reads.
+    public struct HistoryEntry: Sendable {
+        var persona: PersonaID
+        var generatedAt: Date
+        var formulaVersion: String
+        var status: String
+        var value: Double?
+        var json: String
+        var parts: String
+
+        public init(persona: PersonaID, generatedAt: Date, score: Score) {
+            self.persona = persona
+            self.generatedAt = generatedAt
+            formulaVersion = score.formulaVersion
+            status = score.status.rawValue
+            value = score.value
+            json = String(decoding: SnapshotJSON.encodeHistory(score), as: UTF8.self)
+            parts = Store.partsText(score)
+        }
+    }
+
+    static func insert(_ entry: HistoryEntry, _ db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO score_history (persona_id, generated_at, formula_version, status, value, score_json, parts)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.execute(arguments: [
-            persona.rawValue, generatedAt.timeIntervalSince1970, score.formulaVersion, score.status.rawValue, score.value,
-            String(decoding: SnapshotJSON.encodeHistory(score), as: UTF8.self), partsText(score),
+            entry.persona.rawValue, entry.generatedAt.timeIntervalSince1970, entry.formulaVersion, entry.status, entry.value,
+            entry.json, entry.parts,
         ])
     }
 
@@ -673,7 +699,7 @@ public final class Store: Sendable {
             try pool.write { db in
                 try db.execute(sql: "DELETE FROM score_history WHERE persona_id = ? AND formula_version != ?",
                                arguments: [persona.rawValue, formulaVersion])
-                for entry in entries { try Self.insertHistory(entry.score, persona: persona, generatedAt: entry.generatedAt, db) }
+                for entry in entries { try Self.insert(HistoryEntry(persona: persona, generatedAt: entry.generatedAt, score: entry.score), db) }
             }
         } catch {
             throw failure("replace the score history of \(persona)", error)
