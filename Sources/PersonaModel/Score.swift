@@ -221,12 +221,16 @@ public struct Score: Sendable, Hashable, Codable {
     public var calibration: Calibration?
     /// The minimum sample this formula asks for (own posts in the window).
     public var minimumPosts: Int?
+    /// The share (0–1) of the model's base weight that this persona's sources could measure: how
+    /// much of the full model the number stands on.
+    public var coverage: Double?
 
     public init(
         value: Double?, status: ScoreStatus, formulaVersion: String, windowStart: Date, windowEnd: Date,
         components: [Component], sample: Sample, topics: Topics, reason: String? = nil,
-        calibration: Calibration? = nil, minimumPosts: Int? = nil
+        calibration: Calibration? = nil, minimumPosts: Int? = nil, coverage: Double? = nil
     ) {
+        self.coverage = coverage
         self.calibration = calibration
         self.minimumPosts = minimumPosts
         self.reason = reason

@@ -72,6 +72,7 @@ public enum ScoreModel {
             recognition(context, weight: weights.recognition),
             audience(context, weight: weights.audience),
         ]
+        let coverage = components.filter(\.measured).map(\.weight).reduce(0, +) / weights.total
         renormalise(&components)
 
         // Reciprocity: reach earned by a persona that never answers anyone counts half.
@@ -97,7 +98,8 @@ public enum ScoreModel {
             value: value, status: reason == nil ? .ok : .insufficientData, formulaVersion: formulaVersion,
             windowStart: input.windowStart, windowEnd: input.windowEnd, components: components,
             sample: Sample(posts: own, interactions: context.interactionCount), topics: TopicAnalysis.topics(context),
-            reason: reason, calibration: calibration.calibration, minimumPosts: minimumPosts)
+            reason: reason, calibration: calibration.calibration, minimumPosts: minimumPosts,
+            coverage: RobustStatistics.rounded(coverage * 1000) / 1000)
     }
 
     /// The components whose points come from what others did with the persona's posts.

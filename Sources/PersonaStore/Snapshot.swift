@@ -54,12 +54,15 @@ public struct PersonaSnapshot: Codable, Sendable, Hashable {
         public var calibration: Calibration?
         /// Own posts in the window needed for a number.
         public var minimumPosts: Int?
+        /// The share of the model's base weight the persona's sources could measure (0–1).
+        public var coverage: Double?
         /// The score as it stood before its last change, for "what moved".
         public var previous: PreviousScore?
 
         public init(score: Score, status: ScoreStatus, statusReason: String?, previous: PreviousScore? = nil) {
             calibration = score.calibration
             minimumPosts = score.minimumPosts
+            coverage = score.coverage
             self.previous = previous
             value = status == .error ? nil : score.value
             self.status = status
@@ -81,6 +84,7 @@ public struct PersonaSnapshot: Codable, Sendable, Hashable {
             try container.encode(statusReason, forKey: .statusReason)
             try container.encode(calibration, forKey: .calibration)
             try container.encode(minimumPosts, forKey: .minimumPosts)
+            try container.encode(coverage, forKey: .coverage)
             try container.encode(previous, forKey: .previous)
         }
     }

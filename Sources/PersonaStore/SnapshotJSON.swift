@@ -59,6 +59,7 @@ public enum SnapshotJSON {
         [
             ("calibration", score.calibration.map(calibration) ?? .null),
             ("components", .array(score.components.map(component))),
+            ("coverage", number(score.coverage)),
             ("formula_version", .string(score.formulaVersion)),
             ("minimum_posts", score.minimumPosts.map(Value.integer) ?? .null),
             ("previous", score.previous.map(previous) ?? .null),

@@ -55,6 +55,11 @@ struct Explanation {
         sample += " (self-replies not counted), \(score.sample.interactions) reactions and messages from others"
         if let minimum = score.minimumPosts { sample += "; a score needs at least \(minimum) posts" }
         lines.append(sample + ".")
+        if let coverage = score.coverage {
+            let unmeasured = score.components.filter { !$0.measured }.map(\.name)
+            lines.append("Coverage: the sources could measure parts worth \(Self.percent(coverage)) of the model"
+                + (unmeasured.isEmpty ? "." : " (not \(unmeasured.joined(separator: ", "))); the weights were renormalised over them."))
+        }
         if let calibration = score.calibration {
             lines.append("Calibrated for \(calibration.network) (\(calibration.basis.rawValue)): \(calibration.note).")
         }

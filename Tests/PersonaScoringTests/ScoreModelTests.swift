@@ -184,6 +184,8 @@ extension Score {
         let value = try #require(score.value)
         #expect(value >= 0 && value <= 100)
         #expect(try #require(score.component("audience")).weight <= 0.1 + 1e-12)
+        // Conversation, amplification, applause and depth (0.58 of the model) cannot be measured.
+        #expect(score.coverage == 0.42)
     }
 
     @Test func belowTheMinimumSampleThereIsNoNumber() {

@@ -58,6 +58,7 @@ import TestSupport
         #expect(table["depth"]?.reason == "t factor: 5 of 12 posts each earned at least 5 reactions from others")
         #expect(table["consistency"]?.reason == "posted in 9 of the window's 13 weeks")
         #expect(score.value == 59.9)
+        #expect(score.coverage == 0.95) // all but recognition (0.05)
         #expect(score.sample == Sample(posts: 12, interactions: 167))
         #expect(score.calibration?.basis == .default)
     }
