@@ -109,10 +109,20 @@ public final class Pipeline: Sendable {
             || stored?.audience != state.audience || (stored?.notBefore != nil) != (state.notBefore != nil)
             || stored?.lastSuccess == nil
         // The posts and the state that says they were read are committed together.
+        var update = SourceUpdate(state: state, posts: posts, interactions: interactions, engagements: engagements, observedAt: now,
+                                  promoteStaged: readExport && attemptSucceeded(attempt))
+        if let stored {
+            // Did anything but the times and the HTTP status move? (A 304 moves nothing else.)
+            var same = state
+            same.lastAttempt = stored.lastAttempt
+            same.lastSuccess = stored.lastSuccess
+            same.nextAttempt = stored.nextAttempt
+            same.httpStatus = stored.httpStatus
+            update.timesOnly = same == stored
+        }
         return Refresh(
             outcome: SourceOutcome(key: key, persona: persona.id, location: source.location, error: error, nextAttempt: next),
-            update: SourceUpdate(state: state, posts: posts, interactions: interactions, engagements: engagements, observedAt: now,
-                                 promoteStaged: readExport && attemptSucceeded(attempt)), changed: changed)
+            update: update, changed: changed)
     }
 
     private func attemptSucceeded(_ attempt: Attempt) -> Bool {

@@ -28,6 +28,9 @@ public final class FetchEngine: Sendable {
         var pending: [Pending] = []
         var cancelled: Set<UInt64> = []
         var shuttingDown = false
+        /// The loop thread is (about to be) blocked in `curl_multi_poll`: a new request must wake
+        /// it. While it is awake it drains `pending` by itself, so a busy cycle makes no wake-ups.
+        var sleeping = false
         /// Per host, the time before which the server said it will refuse requests.
         var gates: [String: Date] = [:]
     }
@@ -64,13 +67,14 @@ public final class FetchEngine: Sendable {
         if let gate { throw Self.deferred(request.url, until: gate) }
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<FetchResponse, FetchError>, Never>) in
-                let accepted = shared.withLock { state -> Bool in
-                    guard !state.shuttingDown else { return false }
+                let (accepted, wake) = shared.withLock { state -> (Bool, Bool) in
+                    guard !state.shuttingDown else { return (false, false) }
                     state.pending.append(Pending(id: id, request: request, host: host, continuation: continuation))
-                    return true
+                    defer { state.sleeping = false }
+                    return (true, state.sleeping)
                 }
                 if accepted {
-                    curl_multi_wakeup(multi)
+                    if wake { curl_multi_wakeup(multi) }
                 } else {
                     continuation.resume(returning: .failure(FetchError(url: request.url, kind: .cancelled, detail: "the fetch engine is shutting down")))
                 }
@@ -184,7 +188,17 @@ public final class FetchEngine: Sendable {
                 }
                 finish(easy, transfer, result: result)
             }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            // Sleep in curl_multi_poll only if nothing arrived meanwhile; from here on, whoever
+            // queues work wakes the thread.
+            let idle = shared.withLock { state -> Bool in
+                guard state.pending.isEmpty, state.cancelled.isEmpty, !state.shuttingDown else { return false }
+                state.sleeping = true
+                return true
+            }
+            if idle {
+                curl_multi_poll(multi, nil, 0, 1000, nil)
+                shared.withLock { $0.sleeping = false }
+            }
         }
         finished.signal()
     }

@@ -71,6 +71,9 @@ public struct SourceUpdate: Sendable {
     public var observedAt: Date
     /// Posts staged for this source during its read (`Store.stage`) are to be kept with this update.
     public var promoteStaged: Bool
+    /// Only the state's times and HTTP status moved (a 304, typically): the row is updated in
+    /// place rather than rewritten.
+    public var timesOnly = false
 
     public init(state: SourceState, posts: [Post], interactions: [Interaction] = [], engagements: [Engagement] = [],
                 observedAt: Date, promoteStaged: Bool = false) {
@@ -539,8 +542,18 @@ public final class Store: Sendable {
                          next_attempt, not_before, http_status, gone)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+                let times = try db.cachedStatement(sql: """
+                    UPDATE source_state SET last_attempt = ?, last_success = ?, next_attempt = ?, http_status = ? WHERE source_key = ?
+                    """)
                 for update in updates {
                     let state = update.state
+                    if update.timesOnly, update.posts.isEmpty, update.interactions.isEmpty, update.engagements.isEmpty, !update.promoteStaged {
+                        try times.execute(arguments: [
+                            state.lastAttempt?.timeIntervalSince1970, state.lastSuccess?.timeIntervalSince1970,
+                            state.nextAttempt?.timeIntervalSince1970, state.httpStatus, state.key,
+                        ])
+                        if db.changesCount == 1 { continue }
+                    }
                     if update.promoteStaged { try Self.promoteStaged(sourceKey: state.key, observedAt: update.observedAt, db) }
                     _ = try Self.insert(update.posts, persona: state.personaID, sourceKey: state.key, observedAt: update.observedAt, db)
                     try Self.insert(update.interactions, persona: state.personaID, sourceKey: state.key, db)

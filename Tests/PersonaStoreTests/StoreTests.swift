@@ -62,6 +62,32 @@ import TestSupport
         #expect(try reopened.sourceState(key: "missing") == nil)
     }
 
+    @Test func aTimesOnlyUpdateMovesTheTimesAndKeepsTheRest() throws {
+        let store = try Store(path: directory.file("times.sqlite"))
+        var state = SourceState(key: "ana-x|feed|https://a.example/f", personaID: persona, kind: .feed, location: "https://a.example/f")
+        state.validators = ["https://a.example/f": Validators(etag: "\"v1\"", lastModified: nil)]
+        state.memo = ["k": "v"]
+        state.audience = 12
+        state.httpStatus = 200
+        try store.save(state)
+        var polled = state
+        polled.lastAttempt = Date(timeIntervalSince1970: 1_700_000_000)
+        polled.lastSuccess = polled.lastAttempt
+        polled.nextAttempt = Date(timeIntervalSince1970: 1_700_000_600)
+        polled.httpStatus = 304
+        var update = SourceUpdate(state: polled, posts: [], observedAt: Date())
+        update.timesOnly = true
+        try store.commit([update])
+        #expect(try store.sourceState(key: state.key) == polled)
+        // A source not yet stored is inserted whole even if marked times-only.
+        var fresh = SourceState(key: "new|feed|u", personaID: persona, kind: .feed, location: "u")
+        fresh.nextAttempt = Date(timeIntervalSince1970: 1_700_000_900)
+        var insert = SourceUpdate(state: fresh, posts: [], observedAt: Date())
+        insert.timesOnly = true
+        try store.commit([insert])
+        #expect(try store.sourceState(key: "new|feed|u") == fresh)
+    }
+
     @Test func unopenableDatabaseIsAClearError() throws {
         try directory.write("not-a-db.sqlite", "this is not SQLite, just text that is long enough to have a header")
         let error = #expect(throws: StoreError.self) { try Store(path: directory.file("not-a-db.sqlite")) }
