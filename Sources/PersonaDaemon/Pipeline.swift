@@ -264,7 +264,16 @@ public final class Pipeline: Sendable {
                     maximumBytes: source.maximumBytes, totalTimeout: source.timeout,
                     allowFile: source.path != nil, caFile: source.caFile))
             } catch {
-                if error.kind == .deferred, let until = error.retryAt { return (.deferred(until: until), nil) }
+                if error.kind == .deferred, let until = error.retryAt {
+                    // An optional lookup held by the host's gate: keep what the poll read.
+                    if request.optional { break requestLoop }
+                    return (.deferred(until: until), nil)
+                }
+                if request.optional, error.kind != .cancelled {
+                    logger.info("persona \(persona.id): optional lookup skipped: \(error)")
+                    poll.skipped(request)
+                    continue
+                }
                 return (.failure(message: "\(error)", retryAt: nil), nil)
             }
             let shown = FetchEngine.redact(request.url)

@@ -365,6 +365,27 @@ import TestSupport
         #expect(try harness.store.engagements(persona: harness.persona.id).count == 2)
     }
 
+    @Test func aTimedOutEngagerLookupIsSkippedToo() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
+        server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + Self.status("601", days: 1, favourites: 3) + "]")
+        server.set("/api/v1/statuses/601/favourited_by?limit=80", .init(body: Data("[]".utf8), delay: .seconds(4)))
+        let harness = try Harness(server: server, personas: """
+            [[persona]]
+            id = "ana-mastodon"
+            network = "mastodon"
+            handle = "ana"
+              [[persona.source]]
+              kind = "api"
+              url = "BASE"
+              timeout = "1s"
+            """)
+        #expect(await harness.refresh().error == nil)
+        #expect(try harness.posts().count == 1)
+        #expect(try harness.store.engagements(persona: harness.persona.id).isEmpty)
+    }
+
     @Test func mastodonExportAndAPIMakeOnePersonaWithTwoSources() async throws {
         let server = try await FixtureServer.start()
         defer { Task { await server.stop() } }
