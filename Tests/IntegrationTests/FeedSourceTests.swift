@@ -57,14 +57,9 @@ import TestSupport
         }
     }
 
-    @Test func goodFeedThen304ThenMalformedKeepsTheLastGoodScoreMarkedStale() async throws {
-        let state = Locked(ServerState())
-        let server = try await serve(state)
-        defer { Task { await server.stop() } }
-        let directory = try TemporaryDirectory("feed-it")
-        defer { directory.remove() }
-        let url = server.url("/feed.xml")
-        let config = try directory.write("personad.toml", """
+    /// One blog persona, `blog-one`, fed by `feed`; state under `directory`. Returns the file's path.
+    static func configuration(in directory: TemporaryDirectory, feed: String) throws -> String {
+        try directory.write("personad.toml", """
             [daemon]
             state_directory = "\(directory.path)/state"
             [scoring]
@@ -75,8 +70,18 @@ import TestSupport
             handle = "one"
               [[persona.source]]
               kind = "feed"
-              url = "\(url)"
+              url = "\(feed)"
             """)
+    }
+
+    @Test func goodFeedThen304ThenMalformedKeepsTheLastGoodScoreMarkedStale() async throws {
+        let state = Locked(ServerState())
+        let server = try await serve(state)
+        defer { Task { await server.stop() } }
+        let directory = try TemporaryDirectory("feed-it")
+        defer { directory.remove() }
+        let url = server.url("/feed.xml")
+        let config = try Self.configuration(in: directory, feed: url)
         let snapshotPath = directory.file("state/snapshots/blog-one.json")
         func snapshot() throws -> [String: Any] {
             try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: snapshotPath))) as? [String: Any])
@@ -132,19 +137,7 @@ import TestSupport
         defer { Task { await server.stop() } }
         let directory = try TemporaryDirectory("feed-explain")
         defer { directory.remove() }
-        let config = try directory.write("personad.toml", """
-            [daemon]
-            state_directory = "\(directory.path)/state"
-            [scoring]
-            window = "3650d"
-            [[persona]]
-            id = "blog-one"
-            network = "blog"
-            handle = "one"
-              [[persona.source]]
-              kind = "feed"
-              url = "\(server.url("/feed.xml"))"
-            """)
+        let config = try Self.configuration(in: directory, feed: server.url("/feed.xml"))
         let (status, output) = try await DaemonProcess.run(["--config", config, "--once"])
         #expect(status == 0, "\(output)")
         let (code, first) = try await DaemonProcess.run(["explain", "blog-one", "--config", config], executable: "personactl")

@@ -27,7 +27,7 @@ import TestSupport
     }
 
     /// One Mastodon API persona, `ana`, against the fixture server.
-    static func mastodon(_ server: FixtureServer, engagers: Int? = nil) throws -> Harness {
+    static func mastodon(_ server: FixtureServer, engagers: Int? = nil, timeout: String? = nil) throws -> Harness {
         try Harness(server: server, personas: """
             [[persona]]
             id = "ana-mastodon"
@@ -37,6 +37,7 @@ import TestSupport
               kind = "api"
               url = "BASE"
             \(engagers.map { "  engagers = \($0)" } ?? "")
+            \(timeout.map { "  timeout = \"\($0)\"" } ?? "")
             """)
     }
 
@@ -371,16 +372,7 @@ import TestSupport
         server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
         server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + Self.status("601", days: 1, favourites: 3) + "]")
         server.set("/api/v1/statuses/601/favourited_by?limit=80", .init(body: Data("[]".utf8), delay: .seconds(4)))
-        let harness = try Harness(server: server, personas: """
-            [[persona]]
-            id = "ana-mastodon"
-            network = "mastodon"
-            handle = "ana"
-              [[persona.source]]
-              kind = "api"
-              url = "BASE"
-              timeout = "1s"
-            """)
+        let harness = try Self.mastodon(server, timeout: "1s")
         #expect(await harness.refresh().error == nil)
         #expect(try harness.posts().count == 1)
         #expect(try harness.store.engagements(persona: harness.persona.id).isEmpty)
