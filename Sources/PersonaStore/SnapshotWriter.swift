@@ -97,7 +97,6 @@ public struct SnapshotWriter: Sendable {
     public final class Staged {
         var entries: [StagedFile] = []
         public init() {}
-        public var isEmpty: Bool { entries.isEmpty }
         public func add(_ file: StagedFile) { entries.append(file) }
         deinit { for entry in entries { unlink(entry.temporary) } }
     }

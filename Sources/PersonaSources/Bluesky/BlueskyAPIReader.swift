@@ -103,7 +103,7 @@ public struct BlueskyAPIReader: RemoteReader {
         }
     }
 
-    struct Poll: SourcePoll {
+    struct Poll: EngagerNamingPoll {
         let context: PollContext
         let base: String
         var memo: [String: String]
@@ -127,24 +127,14 @@ public struct BlueskyAPIReader: RemoteReader {
                                  conditional: cursor == nil)
         }
 
-        mutating func nextRequest() -> SourceRequest? {
-            let xrpc = base + "/xrpc/app.bsky.feed."
-            return engagers.next(after: next, limit: context.engagerPosts, memo: &memo) { candidate, metric in
-                let uri = JSONReading.query(candidate.key)
-                switch metric {
-                case .applause: return xrpc + "getLikes?uri=\(uri)&limit=100"
-                case .amplification: return xrpc + "getRepostedBy?uri=\(uri)&limit=100"
-                default: return xrpc + "getPostThread?uri=\(uri)&depth=1&parentHeight=0"
-                }
+        func lookupURL(_ candidate: EngagerLookups.Candidate, _ metric: Metric) -> String {
+            let xrpc = base + "/xrpc/app.bsky.feed.", uri = JSONReading.query(candidate.key)
+            switch metric {
+            case .applause: return xrpc + "getLikes?uri=\(uri)&limit=100"
+            case .amplification: return xrpc + "getRepostedBy?uri=\(uri)&limit=100"
+            default: return xrpc + "getPostThread?uri=\(uri)&depth=1&parentHeight=0"
             }
         }
-
-        mutating func notModified(_ request: SourceRequest) {
-            next = nil
-            engagers.skipAll() // nothing changed: nobody to look up
-        }
-
-        mutating func skipped(_ request: SourceRequest) { engagers.skip(request) }
 
         mutating func receiveLookup(_ response: SourceResponse) throws(SourceError) {
             let actors: [String]

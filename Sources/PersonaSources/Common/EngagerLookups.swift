@@ -101,3 +101,31 @@ struct EngagerLookups {
     /// The post the next answer is about.
     var nextCandidate: Candidate? { lookups.first?.candidate }
 }
+
+/// A poll that reads a timeline (`next`, one page after another) and then asks who reacted to its
+/// changed posts (`engagers`): the request order, a 304 and a skipped lookup are the same for every
+/// such reader; each gives only its lookup URLs.
+protocol EngagerNamingPoll: SourcePoll {
+    var context: PollContext { get }
+    var next: SourceRequest? { get set }
+    var engagers: EngagerLookups { get set }
+    var memo: [String: String] { get set }
+    /// The URL that names who reacted to `candidate` in `metric`.
+    func lookupURL(_ candidate: EngagerLookups.Candidate, _ metric: Metric) -> String
+}
+
+extension EngagerNamingPoll {
+    mutating func nextRequest() -> SourceRequest? {
+        let poll = self
+        var memo = self.memo
+        defer { self.memo = memo }
+        return engagers.next(after: next, limit: context.engagerPosts, memo: &memo) { poll.lookupURL($0, $1) }
+    }
+
+    mutating func notModified(_ request: SourceRequest) {
+        next = nil
+        engagers.skipAll() // nothing changed: nobody to look up
+    }
+
+    mutating func skipped(_ request: SourceRequest) { engagers.skip(request) }
+}

@@ -55,7 +55,7 @@ public struct MastodonAPIReader: RemoteReader {
         var descendants: [Status]
     }
 
-    struct Poll: SourcePoll {
+    struct Poll: EngagerNamingPoll {
         let context: PollContext
         let base: String
         var memo: [String: String]
@@ -82,24 +82,14 @@ public struct MastodonAPIReader: RemoteReader {
             SourceRequest(url: "\(base)/api/v1/accounts/\(JSONReading.query(id))/statuses?limit=40&exclude_reblogs=true", conditional: true)
         }
 
-        mutating func nextRequest() -> SourceRequest? {
-            let base = self.base
-            return engagers.next(after: next, limit: context.engagerPosts, memo: &memo) { candidate, metric in
-                let root = "\(base)/api/v1/statuses/\(JSONReading.query(candidate.key))"
-                switch metric {
-                case .applause: return root + "/favourited_by?limit=80"
-                case .amplification: return root + "/reblogged_by?limit=80"
-                default: return root + "/context"
-                }
+        func lookupURL(_ candidate: EngagerLookups.Candidate, _ metric: Metric) -> String {
+            let root = "\(base)/api/v1/statuses/\(JSONReading.query(candidate.key))"
+            switch metric {
+            case .applause: return root + "/favourited_by?limit=80"
+            case .amplification: return root + "/reblogged_by?limit=80"
+            default: return root + "/context"
             }
         }
-
-        mutating func notModified(_ request: SourceRequest) {
-            next = nil
-            engagers.skipAll() // nothing changed: nobody to look up
-        }
-
-        mutating func skipped(_ request: SourceRequest) { engagers.skip(request) }
 
         /// Who favourited or boosted (accounts), or replied directly (the thread's descendants).
         mutating func receiveLookup(_ response: SourceResponse) throws(SourceError) {
