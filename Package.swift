@@ -1,5 +1,12 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+// Each network's folder under Sources/PersonaSources holds its README.md and sample.toml beside
+// its code; they are documentation, not build inputs. Listed here by extension so that adding a
+// network never touches this file. An unreadable folder lists nothing (the build then warns).
+let networkDocs = (FileManager.default.subpaths(atPath: Context.packageDirectory + "/Sources/PersonaSources") ?? [])
+    .filter { $0.hasSuffix(".md") || $0.hasSuffix(".toml") }
 
 // Module cut (see Docs/architecture.md): value types at the bottom, pure scoring above them,
 // readers that take bytes, a libcurl engine that fetches them, a store that keeps them, and a
@@ -27,16 +34,18 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .target(name: "PersonaModel"),
+        .target(name: "PersonaUtilities"),
+        .target(name: "PersonaModel", dependencies: ["PersonaUtilities"]),
         .target(name: "PersonaScoring", dependencies: ["PersonaModel"]),
         .target(
             name: "PersonaSources",
-            dependencies: ["PersonaModel", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["PersonaModel", "PersonaUtilities", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: networkDocs
         ),
-        .target(name: "PersonaFetch", dependencies: ["CCurl", "PersonaModel"]),
+        .target(name: "PersonaFetch", dependencies: ["CCurl", "PersonaUtilities"]),
         .target(
             name: "PersonaStore",
-            dependencies: ["PersonaModel", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PersonaModel", "PersonaUtilities", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "PersonaConfig",
@@ -75,11 +84,11 @@ let package = Package(
             ],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "PersonaScoringTests", dependencies: ["PersonaScoring", "PersonaModel", "TestSupport"]),
-        .testTarget(name: "PersonaSourcesTests", dependencies: ["PersonaSources", "PersonaModel", "TestSupport"]),
-        .testTarget(name: "PersonaFetchTests", dependencies: ["PersonaFetch", "PersonaModel", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
+        .testTarget(name: "PersonaScoringTests", dependencies: ["PersonaScoring", "PersonaModel", "PersonaSources", "TestSupport"]),
+        .testTarget(name: "PersonaSourcesTests", dependencies: ["PersonaSources", "PersonaModel", "PersonaUtilities", "TestSupport"]),
+        .testTarget(name: "PersonaFetchTests", dependencies: ["PersonaFetch", "PersonaUtilities", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "PersonaStoreTests", dependencies: ["PersonaStore", "PersonaModel", "TestSupport"]),
-        .testTarget(name: "PersonaConfigTests", dependencies: ["PersonaConfig"]),
+        .testTarget(name: "PersonaConfigTests", dependencies: ["PersonaConfig", "PersonaSources", "TestSupport"]),
         .testTarget(
             name: "PersonaDaemonTests",
             dependencies: [

@@ -146,10 +146,15 @@ struct TableReader {
             throw fail(path.appending("id"), "'\(rawID)' is not a valid id (lower-case letters, digits and '-', starting with a letter or digit, at most 64)")
         }
         guard let rawNetwork = try string(table, "network", at: path) else { throw fail(path, "missing key 'network'") }
-        guard let network = Network(rawValue: rawNetwork) else {
-            throw fail(path.appending("network"), "unknown network '\(rawNetwork)' (one of: \(Network.allCases.map(\.rawValue).joined(separator: ", ")))")
+        guard let descriptor = SourceRegistry.descriptor(Network(rawNetwork)) else {
+            let known = SourceRegistry.networks.map(\.network.rawValue).joined(separator: ", ")
+            throw fail(path.appending("network"), "unknown network '\(rawNetwork)' (one of: \(known))")
         }
+        let network = descriptor.network
         guard let handle = try string(table, "handle", at: path), !handle.isEmpty else { throw fail(path, "missing key 'handle'") }
+        if let problem = descriptor.handleProblem(handle) {
+            throw fail(path.appending("handle"), "'\(handle)' is not a \(descriptor.displayName) handle: \(problem)")
+        }
         guard let sourceArray = table["source"]?.array, !sourceArray.isEmpty else {
             throw fail(path, "persona '\(id)' has no [[persona.source]]")
         }
@@ -157,18 +162,19 @@ struct TableReader {
         for (index, element) in sourceArray.enumerated() {
             let sourcePath = path.appending("source", index: index)
             guard let sourceTable = element.table else { throw fail(sourcePath, "expected a table") }
-            sources.append(try source(sourceTable, network: network, handle: handle, at: sourcePath))
+            sources.append(try source(sourceTable, descriptor: descriptor, handle: handle, at: sourcePath))
         }
         return PersonaConfiguration(id: id, network: network, handle: handle, sources: sources)
     }
 
-    func source(_ table: TOMLTable, network: Network, handle: String, at path: KeyPath) throws(ConfigError) -> SourceConfiguration {
+    func source(_ table: TOMLTable, descriptor: any NetworkDescriptor, handle: String, at path: KeyPath) throws(ConfigError) -> SourceConfiguration {
+        let network = descriptor.network
         try checkKeys(table, allowed: ["kind", "path", "url", "interval", "ca_file", "max_bytes", "timeout", "engagers"], at: path)
         guard let rawKind = try string(table, "kind", at: path) else { throw fail(path, "missing key 'kind'") }
         guard let kind = SourceKind(rawValue: rawKind) else {
             throw fail(path.appending("kind"), "unknown kind '\(rawKind)' (one of: export, api, feed)")
         }
-        guard let reader = SourceRegistry.reader(network: network, kind: kind) else {
+        guard let reader = descriptor.readers[kind] else {
             let supported = SourceRegistry.supported.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
             throw fail(path.appending("kind"), "no reader for \(network) \(kind) sources yet (supported: \(supported))")
         }
@@ -190,17 +196,20 @@ struct TableReader {
             } else if let fallback = reader.defaultURL(handle: handle) {
                 url = fallback
             } else {
-                throw fail(path, "missing key 'url'" + (network == .mastodon ? " (or give the handle as name@instance)" : ""))
+                throw fail(path, "missing key 'url'" + (descriptor.urlHint.map { " (\($0))" } ?? ""))
             }
         }
         let caFile = try string(table, "ca_file", at: path).map(absolute)
         let maxBytes = try number(table, "max_bytes", at: path) ?? Double(16 << 20)
         guard maxBytes >= 1024, maxBytes <= Double(1 << 31) else { throw fail(path.appending("max_bytes"), "must be between 1024 and 2147483648") }
-        // Who reacted is asked of the APIs that name their engagers (three requests per post at most).
-        let namesEngagers = (network == .mastodon || network == .bluesky) && kind == .api
+        // Who reacted is asked of the sources whose reader names its engagers (three requests per post at most).
+        let namesEngagers = descriptor.engagerLookups.contains(kind)
         let engagers = try integer(table, "engagers", at: path, range: 0...40)
         if let engagers, engagers > 0, !namesEngagers {
-            throw fail(path.appending("engagers"), "only a Mastodon or Bluesky 'api' source can look up who reacted (set 0 or remove the key)")
+            let able = SourceRegistry.networks.flatMap { other in
+                other.kinds.filter(other.engagerLookups.contains).map { "\(other.displayName) '\($0)'" }
+            }
+            throw fail(path.appending("engagers"), "only a \(able.joined(separator: " or ")) source can look up who reacted (set 0 or remove the key)")
         }
         return SourceConfiguration(
             kind: kind, path: localPath, url: url,

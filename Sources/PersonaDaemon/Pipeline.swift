@@ -384,8 +384,11 @@ public final class Pipeline: Sendable {
                 } ?? reasons
                 if let stated = states[Self.key(persona, source)]?.audience { audience = max(audience ?? 0, stated) }
             }
+            guard let descriptor = SourceRegistry.descriptor(persona.network) else {
+                throw PipelineError("persona \(persona.id): no network '\(persona.network)' in the registry")
+            }
             return ScoreModel.score(.init(
-                network: persona.network, posts: posts, interactions: interactions, engagements: engagements,
+                calibration: descriptor.calibration, posts: posts, interactions: interactions, engagements: engagements,
                 audience: audience, unmeasurable: unmeasurable ?? [:], windowStart: windowStart, windowEnd: at))
         } catch {
             throw PipelineError("\(error)")

@@ -1,5 +1,5 @@
 import Foundation
-import PersonaModel
+import PersonaUtilities
 
 /// What a server said about when it will next accept a request, read from its headers.
 ///

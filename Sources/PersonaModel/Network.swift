@@ -1,10 +1,28 @@
-/// A social network a persona lives on.
+/// The identifier of a social network a persona lives on: `"x"`, `"mastodon"`, `"blog"`…
+///
+/// An open identifier, not an enum: each network declares its own constant (`Network.mastodon`)
+/// in its folder under `PersonaSources`, and the source registry is the one list of networks that
+/// exist. So the model never needs to change when a network is added.
 ///
 /// Important: a persona is one account on one network. Nothing in personad combines networks.
-public enum Network: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
-    case x, instagram, linkedin, facebook, mastodon, bluesky, reddit, youtube, blog
+public struct Network: RawRepresentable, Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
 
     public var description: String { rawValue }
+
+    public static func < (lhs: Network, rhs: Network) -> Bool { lhs.rawValue < rhs.rawValue }
 }
 
 /// How a source reaches its data.

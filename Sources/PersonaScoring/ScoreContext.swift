@@ -30,7 +30,7 @@ extension ScoreModel {
 
         init(_ input: Input) {
             self.input = input
-            calibration = NetworkCalibration.of(input.network)
+            calibration = input.calibration
             let window = input.windowStart...max(input.windowStart, input.windowEnd)
             own = input.posts.filter { $0.kind != .selfReply && window.contains($0.createdAt) }
                 .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }

@@ -31,7 +31,9 @@ public enum ScoreModel {
 
     /// What the scorer reads. Built by the daemon from the store; never touches a network or a file.
     public struct Input: Sendable {
-        public var network: Network
+        /// The persona's network's constants (from its descriptor); `calibration.network` is the network.
+        public var calibration: NetworkCalibration
+        public var network: Network { calibration.network }
         /// The persona's stored posts; the scorer keeps those inside the window.
         public var posts: [Post]
         /// Messages, endorsements, reactions given…; the scorer keeps those inside the window.
@@ -45,9 +47,9 @@ public enum ScoreModel {
         public var windowStart: Date
         public var windowEnd: Date
 
-        public init(network: Network, posts: [Post], interactions: [Interaction] = [], engagements: [Engagement] = [],
+        public init(calibration: NetworkCalibration, posts: [Post], interactions: [Interaction] = [], engagements: [Engagement] = [],
                     audience: Int? = nil, unmeasurable: [Metric: String] = [:], windowStart: Date, windowEnd: Date) {
-            self.network = network
+            self.calibration = calibration
             self.posts = posts
             self.interactions = interactions
             self.engagements = engagements

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// The public snapshot format, version 1 (`Docs/snapshot-format.md`, `Docs/snapshot.schema.json`).
 ///

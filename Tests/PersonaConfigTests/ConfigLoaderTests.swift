@@ -177,7 +177,7 @@ import Testing
         #expect(try parse("mastodon", "ana@social.example", "5").engagers == 5)
         let wrongNetwork = #expect(throws: ConfigError.self) { try parse("reddit", "ana", "5") }
         #expect(wrongNetwork?.key == "persona[1].source[1].engagers")
-        #expect(wrongNetwork?.description.contains("only a Mastodon or Bluesky 'api' source") == true)
+        #expect(wrongNetwork?.description.contains("only a Mastodon 'api' or Bluesky 'api' source") == true)
         let tooMany = #expect(throws: ConfigError.self) { try parse("mastodon", "ana@social.example", "41") }
         #expect(tooMany?.description.contains("between 0 and 40") == true)
     }

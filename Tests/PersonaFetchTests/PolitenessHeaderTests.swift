@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PersonaFetch
+import PersonaUtilities
 
 @Suite struct PolitenessHeaderTests {
     let now = Date(timeIntervalSince1970: 1_780_000_000)

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaSources
 import Testing
 import TestSupport
 @testable import PersonaScoring
@@ -36,11 +37,17 @@ struct PersonaBuilder {
     }
 
     func input() -> ScoreModel.Input {
-        ScoreModel.Input(network: network, posts: posts, interactions: interactions, engagements: engagements, audience: audience,
+        ScoreModel.Input(calibration: Self.calibration(network), posts: posts, interactions: interactions, engagements: engagements, audience: audience,
                          unmeasurable: unmeasurable, windowStart: Self.start, windowEnd: Self.end)
     }
 
     func score() -> Score { ScoreModel.score(input()) }
+
+    /// The network's calibration, as its descriptor declares it.
+    static func calibration(_ network: Network) -> NetworkCalibration {
+        guard let descriptor = SourceRegistry.descriptor(network) else { fatalError("no descriptor for \(network)") }
+        return descriptor.calibration
+    }
 }
 
 extension Score {
@@ -232,7 +239,7 @@ extension Score {
     /// some negative as a broken source might report), engagers, interactions and audience.
     static func arbitrary(_ rng: inout SplitMix) -> PersonaBuilder {
         var persona = PersonaBuilder()
-        persona.network = Network.allCases.randomElement(using: &rng) ?? .x
+        persona.network = SourceRegistry.networks.randomElement(using: &rng)?.network ?? .x
         func count() -> Int? {
             switch Int.random(in: 0..<10, using: &rng) {
             case 0: nil
@@ -344,8 +351,8 @@ extension Score {
     }
 
     @Test func everyNetworkHasItsOwnCalibration() {
-        for network in Network.allCases {
-            let calibration = NetworkCalibration.table[network]
+        for network in SourceRegistry.networks.map(\.network) {
+            let calibration = SourceRegistry.descriptor(network)?.calibration
             #expect(calibration != nil, "\(network)")
             #expect(abs((calibration?.weights.total ?? 0) - 1) < 1e-12)
             #expect((calibration?.weights.conversation ?? 0) > (calibration?.weights.applause ?? 1))

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaSources
 import Testing
 import TestSupport
 @testable import PersonaScoring
@@ -27,7 +28,7 @@ import TestSupport
             posts.append(Post(id: "s\(index)", createdAt: day(49.9), kind: .selfReply, text: "",
                               counts: EngagementCounts(replies: 0, reposts: 0, likes: 3), inReplyTo: "o8"))
         }
-        return ScoreModel.Input(network: .mastodon, posts: posts, audience: 420, windowStart: day(90), windowEnd: end)
+        return ScoreModel.Input(calibration: PersonaBuilder.calibration(.mastodon), posts: posts, audience: 420, windowStart: day(90), windowEnd: end)
     }
 
     func two(_ value: Double?) -> String { String(format: "%.2f", value ?? -1) }
@@ -71,7 +72,8 @@ import TestSupport
         var seen: Set<Network> = []
         for line in text.split(separator: "\n") where line.hasPrefix("| ") {
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard cells.count >= 7, let network = Network(rawValue: cells[0]), let row = NetworkCalibration.table[network] else { continue }
+            guard cells.count >= 7, let row = SourceRegistry.descriptor(Network(cells[0]))?.calibration else { continue }
+            let network = row.network
             func number(_ cell: String) -> Double? { Double(cell.replacingOccurrences(of: ",", with: "")) }
             #expect(cells[1] == row.basis.rawValue, "\(network) basis")
             #expect(number(cells[2]) == row.conversation, "\(network) k_conv")
@@ -81,7 +83,7 @@ import TestSupport
             #expect(number(cells[6]) == row.audienceFull, "\(network) F")
             seen.insert(network)
         }
-        #expect(seen == Set(Network.allCases))
+        #expect(seen == Set(SourceRegistry.networks.map(\.network)))
         let weights = NetworkCalibration.Weights.standard
         for (name, weight) in [("conversation", weights.conversation), ("responsiveness", weights.responsiveness),
                                ("amplification", weights.amplification), ("applause", weights.applause), ("depth", weights.depth),

@@ -3,6 +3,7 @@ import PersonaModel
 import Testing
 import TestSupport
 @testable import PersonaSources
+import PersonaUtilities
 
 @Suite struct LenientCSVTests {
     func read(_ text: String, required: [String] = ["Date", "Link", "Message"]) throws -> LenientCSV {

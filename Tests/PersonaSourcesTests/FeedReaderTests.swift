@@ -2,6 +2,7 @@ import Foundation
 import PersonaModel
 import Testing
 @testable import PersonaSources
+import PersonaUtilities
 
 @Suite struct FeedReaderTests {
     func read(_ text: String) throws -> [Post] {

@@ -3,6 +3,7 @@ import PersonaModel
 import Testing
 import TestSupport
 @testable import PersonaSources
+import PersonaUtilities
 
 @Suite final class LinkedInExportTests {
     let directory: TemporaryDirectory

@@ -16,7 +16,7 @@ import TestSupport
             ],
             sample: Sample(posts: 12, interactions: 0), topics: Topics(interests: [text], expertise: []))
         return PersonaSnapshot(
-            generatedAt: Date(timeIntervalSince1970: 1_780_000_000), persona: .init(id: "ana-x", network: .x, handle: text),
+            generatedAt: Date(timeIntervalSince1970: 1_780_000_000), persona: .init(id: "ana-x", network: Network("x"), handle: text),
             score: .init(score: score, status: score.status, statusReason: value == nil ? "why: \(text)" : nil),
             sources: [.init(kind: .feed, location: "https://a.example/feed?x=1&y=\"2\"", status: .failing, lastAttempt: Date(timeIntervalSince1970: 0),
                             lastSuccess: nil, lastError: text, httpStatus: 503, consecutiveFailures: 2, nextAttempt: Date(timeIntervalSince1970: 951_782_400))],
@@ -54,8 +54,8 @@ import TestSupport
 
     @Test func indexRoundTrips() throws {
         let index = SnapshotIndex(generatedAt: Date(timeIntervalSince1970: 1_780_000_000), personas: [
-            .init(id: "a", network: .blog, file: "a.json", score: nil, status: .error, generatedAt: Date(timeIntervalSince1970: 1_780_000_000)),
-            .init(id: "b", network: .x, file: "b.json", score: 12.5, status: .ok, generatedAt: Date(timeIntervalSince1970: 1_779_000_000)),
+            .init(id: "a", network: Network("blog"), file: "a.json", score: nil, status: .error, generatedAt: Date(timeIntervalSince1970: 1_780_000_000)),
+            .init(id: "b", network: Network("x"), file: "b.json", score: 12.5, status: .ok, generatedAt: Date(timeIntervalSince1970: 1_779_000_000)),
         ])
         let data = SnapshotJSON.encode(index)
         #expect(try SnapshotCoding.decoder().decode(SnapshotIndex.self, from: data) == index)

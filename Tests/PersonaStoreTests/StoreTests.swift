@@ -108,7 +108,7 @@ import TestSupport
                           components: [Component(name: "applause", raw: nil, normalized: nil, weight: 0, contribution: nil, measured: false, reason: "no likes")],
                           sample: Sample(posts: 3, interactions: 0), topics: Topics(interests: ["swift"]))
         return PersonaSnapshot(
-            generatedAt: Date(timeIntervalSince1970: 1_780_000_000), persona: .init(id: "ana-x", network: .x, handle: "ana"),
+            generatedAt: Date(timeIntervalSince1970: 1_780_000_000), persona: .init(id: "ana-x", network: Network("x"), handle: "ana"),
             score: .init(score: score, status: status, statusReason: nil),
             sources: [.init(kind: .export, location: "/srv/x.zip", status: .pending, lastAttempt: nil, lastSuccess: nil, lastError: nil)],
             topics: score.topics)
@@ -118,7 +118,7 @@ import TestSupport
         let writer = try SnapshotWriter(directory: directory.file("out"))
         try writer.write(snapshot(value: nil, status: .insufficientData), fileName: "ana-x.json")
         try writer.write(SnapshotIndex(generatedAt: Date(timeIntervalSince1970: 1_780_000_000), personas: [
-            .init(id: "ana-x", network: .x, file: "ana-x.json", score: nil, status: .insufficientData, generatedAt: Date(timeIntervalSince1970: 1_780_000_000)),
+            .init(id: "ana-x", network: Network("x"), file: "ana-x.json", score: nil, status: .insufficientData, generatedAt: Date(timeIntervalSince1970: 1_780_000_000)),
         ]))
         try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema).validate(fileAt: directory.file("out/ana-x.json"))
         try JSONSchemaValidator(schemaAt: TestPaths.indexSchema).validate(fileAt: directory.file("out/index.json"))

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// Reads a Bluesky account through the public AppView (no authentication):
 /// `app.bsky.actor.getProfile` for the DID and follower count, then

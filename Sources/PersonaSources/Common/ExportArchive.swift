@@ -1,6 +1,7 @@
 import Foundation
 import PersonaModel
 import ZIPFoundation
+import PersonaUtilities
 
 /// Read-only access to an export, whether it arrived as a `.zip` or was unpacked to a directory.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// Field helpers shared by the export readers.
 enum ExportFields {

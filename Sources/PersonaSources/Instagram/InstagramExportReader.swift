@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// Reads Instagram's "download your information" export (JSON), in all four layouts:
 /// `media.json` (≤2020), `content/posts_1.json` (2021–mid 2023),

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// Reads LinkedIn's export (CSV files), every generation in Docs/sources/linkedin.md:
 /// `Shares.csv` (2018: UTF-16LE and TAB-separated; 2024–25: CSV), `Comments.csv` (backslash-escaped

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// Reads a Mastodon account through the public REST API (no authentication).
 ///

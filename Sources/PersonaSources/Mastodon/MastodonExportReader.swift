@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// Reads a Mastodon account archive: `outbox.json` (an ActivityStreams `OrderedCollection`) and
 /// `actor.json`.

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// Reads Reddit's "request your data" export: `posts.csv` and `comments.csv` (columns vary between
 /// exports; only `id` and `date` are required). Dates look like `2023-01-15 12:34:56 UTC`.

@@ -1,3 +1,5 @@
+import PersonaUtilities
+
 /// Splits `window.YTD.<name>.partN = [ {…}, {…} ]`, fed in chunks of any size, into its top-level
 /// array elements, without ever holding more than one element: the X archive's `tweets.js` can
 /// be over a gigabyte.
@@ -13,9 +15,7 @@ struct JSArrayStreamer {
 
     private enum Phase { case prefix, afterEquals, between, inElement, done }
     private var phase = Phase.prefix
-    private var depth = 0
-    private var inString = false
-    private var escaped = false
+    private var nesting = JSONNesting()
     private var pending: [UInt8] = []
     /// 1-based number of the element being read.
     private(set) var elements = 0
@@ -34,44 +34,25 @@ struct JSArrayStreamer {
                 prefixBytes += 1
                 if byte == UInt8(ascii: "=") { phase = .afterEquals } else if prefixBytes > 4096 { throw Failure.noArray }
             case .afterEquals:
-                if byte == UInt8(ascii: "[") { phase = .between } else if !Self.isSpace(byte) { throw Failure.noArray }
+                if byte == UInt8(ascii: "[") { phase = .between } else if !JSONCursor.isSpace(byte) { throw Failure.noArray }
             case .between:
                 if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
                     phase = .inElement
-                    depth = 1
+                    nesting = JSONNesting(depth: 1)
                     elements += 1
                     start = index
                 } else if byte == UInt8(ascii: "]") {
                     phase = .done
-                } else if byte != UInt8(ascii: ","), !Self.isSpace(byte) {
+                } else if byte != UInt8(ascii: ","), !JSONCursor.isSpace(byte) {
                     throw Failure.unexpected(byte, element: elements + 1)
                 }
             case .inElement:
                 // The hot loop: run through the element's bytes until its closing bracket.
-                while index < count {
-                    let byte = chunk[index]
-                    if inString {
-                        if escaped {
-                            escaped = false
-                        } else if byte == UInt8(ascii: "\\") {
-                            escaped = true
-                        } else if byte == UInt8(ascii: "\"") {
-                            inString = false
-                        }
-                    } else if byte == UInt8(ascii: "\"") {
-                        inString = true
-                    } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
-                        depth += 1
-                    } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
-                        depth -= 1
-                        if depth == 0 { break }
-                    }
-                    index += 1
-                }
-                if index == count {
+                guard let end = nesting.scan(chunk, from: index) else {
                     pending.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<count]))
                     return
                 }
+                index = end
                 let whole = UnsafeBufferPointer(rebasing: chunk[start...index])
                 if pending.isEmpty {
                     try element(whole, elements)
@@ -82,7 +63,7 @@ struct JSArrayStreamer {
                 }
                 phase = .between
             case .done:
-                if !Self.isSpace(byte), byte != UInt8(ascii: ";") { throw Failure.unexpected(byte, element: elements) }
+                if !JSONCursor.isSpace(byte), byte != UInt8(ascii: ";") { throw Failure.unexpected(byte, element: elements) }
             }
             index += 1
         }
@@ -101,5 +82,4 @@ struct JSArrayStreamer {
         }
     }
 
-    static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
 }

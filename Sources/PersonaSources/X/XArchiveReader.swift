@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// Reads an X (Twitter) "download your data" archive: every layout in `Docs/sources/x.md`.
 ///

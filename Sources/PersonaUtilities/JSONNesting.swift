@@ -1,0 +1,40 @@
+/// Finds where a JSON object or array ends without parsing it: it tracks only the nesting depth
+/// and whether it is inside a string (where brackets do not count) or just after a backslash.
+/// Its state carries over between calls, so a value may arrive in chunks of any size.
+///
+/// The one scanner behind `JSONCursor.skip()` and the X archive's streaming splitter.
+public struct JSONNesting: Sendable {
+    public var depth = 0
+    public var inString = false
+    public var escaped = false
+
+    @inlinable public init(depth: Int = 0) { self.depth = depth }
+
+    /// Scans from `start` until a closing bracket brings the depth back to 0, and returns that
+    /// bracket's index; nil when the bytes end first (call again with the next chunk).
+    @inlinable public mutating func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var index = start
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                depth += 1
+            } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
+}
