@@ -43,9 +43,10 @@ let package = Package(
             exclude: networkDocs
         ),
         .target(name: "PersonaFetch", dependencies: ["CCurl", "PersonaUtilities"]),
+        .target(name: "PersonaSnapshots", dependencies: ["PersonaModel", "PersonaUtilities"]),
         .target(
             name: "PersonaStore",
-            dependencies: ["PersonaModel", "PersonaUtilities", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PersonaModel", "PersonaSnapshots", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "PersonaConfig",
@@ -54,8 +55,8 @@ let package = Package(
         .target(
             name: "PersonaDaemon",
             dependencies: [
-                "PersonaModel", "PersonaScoring", "PersonaSources", "PersonaFetch", "PersonaStore",
-                "PersonaConfig",
+                "PersonaModel", "PersonaUtilities", "PersonaScoring", "PersonaSources", "PersonaFetch", "PersonaStore",
+                "PersonaSnapshots", "PersonaConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -72,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "personactl",
             dependencies: [
-                "PersonaStore", "PersonaModel", "PersonaConfig",
+                "PersonaSnapshots", "PersonaModel", "PersonaConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,12 +88,13 @@ let package = Package(
         .testTarget(name: "PersonaScoringTests", dependencies: ["PersonaScoring", "PersonaModel", "PersonaSources", "TestSupport"]),
         .testTarget(name: "PersonaSourcesTests", dependencies: ["PersonaSources", "PersonaModel", "PersonaUtilities", "TestSupport"]),
         .testTarget(name: "PersonaFetchTests", dependencies: ["PersonaFetch", "PersonaUtilities", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .testTarget(name: "PersonaStoreTests", dependencies: ["PersonaStore", "PersonaModel", "TestSupport"]),
+        .testTarget(name: "PersonaStoreTests", dependencies: ["PersonaStore", "PersonaSnapshots", "PersonaModel", "TestSupport"]),
+        .testTarget(name: "PersonaSnapshotsTests", dependencies: ["PersonaSnapshots", "PersonaModel", "TestSupport"]),
         .testTarget(name: "PersonaConfigTests", dependencies: ["PersonaConfig", "PersonaSources", "TestSupport"]),
         .testTarget(
             name: "PersonaDaemonTests",
             dependencies: [
-                "PersonaDaemon", "PersonaConfig", "PersonaStore", "PersonaModel", "PersonaFetch", "TestSupport",
+                "PersonaDaemon", "PersonaConfig", "PersonaStore", "PersonaSnapshots", "PersonaModel", "PersonaFetch", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

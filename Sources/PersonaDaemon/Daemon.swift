@@ -7,6 +7,7 @@ import PersonaStore
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
+import PersonaSnapshots
 
 /// The long-running daemon, as a swift-service-lifecycle `Service`.
 ///

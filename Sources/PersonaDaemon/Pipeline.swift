@@ -6,6 +6,7 @@ import PersonaModel
 import PersonaScoring
 import PersonaSources
 import PersonaStore
+import PersonaSnapshots
 
 /// The data path for one source and one persona: source → reader → store → scorer → snapshot.
 ///

@@ -6,6 +6,7 @@ import PersonaModel
 import PersonaScoring
 import PersonaStore
 import Synchronization
+import PersonaSnapshots
 
 /// Runs batches of source refreshes and writes the snapshots they affect. Shared by the
 /// long-running daemon and `personad --once`.

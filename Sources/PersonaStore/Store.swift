@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PersonaModel
+import PersonaSnapshots
 
 /// What the daemon remembers about one configured source between polls.
 public struct SourceState: Sendable, Hashable {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import PersonaModel
-import PersonaStore
+import PersonaSnapshots
 
 /// `personactl explain ID`: one persona's score in words, for a person to read. Every number it
 /// prints is in the snapshot; nothing is recomputed here.

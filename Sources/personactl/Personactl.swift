@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import PersonaConfig
 import PersonaModel
-import PersonaStore
+import PersonaSnapshots
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -6,6 +6,7 @@ import PersonaModel
 import PersonaStore
 import TestSupport
 @testable import PersonaDaemon
+import PersonaSnapshots
 
 /// The real pipeline (real store file, real libcurl engine) against a fixture server.
 final class Harness {

@@ -6,6 +6,7 @@ import PersonaStore
 import Testing
 import TestSupport
 @testable import PersonaDaemon
+import PersonaSnapshots
 
 /// The score history: a new formula recomputes it rather than splicing onto it, and each
 /// snapshot carries the score before its last change, so "what moved" can be told.

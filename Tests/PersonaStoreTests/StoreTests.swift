@@ -3,6 +3,7 @@ import PersonaModel
 import Testing
 import TestSupport
 @testable import PersonaStore
+import PersonaSnapshots
 
 @Suite final class StoreTests {
     let directory: TemporaryDirectory

@@ -17,6 +17,9 @@ public enum SnapshotJSON {
         case integer(Int)
         case bool(Bool)
         case null
+        /// A value that moves with the clock alone (a time, an HTTP status that only says "still
+        /// fine"): written as `full` in files, as `stable` in the fingerprint (nil: left out).
+        case clock(Value, stable: Value?)
     }
 
     public static func encode(_ snapshot: PersonaSnapshot) -> Data {
@@ -70,13 +73,13 @@ public enum SnapshotJSON {
             ("status", .string(score.status.rawValue)),
             ("status_reason", string(score.statusReason)),
             ("value", number(score.value)),
-            ("window", .object([("end", date(score.window.end)), ("start", date(score.window.start))])),
+            ("window", .clock(.object([("end", date(score.window.end)), ("start", date(score.window.start))]), stable: nil)),
         ]
     }
 
     static func value(_ snapshot: PersonaSnapshot) -> Value {
         .object([
-            ("generated_at", date(snapshot.generatedAt)),
+            ("generated_at", .clock(date(snapshot.generatedAt), stable: nil)),
             ("persona", .object([
                 ("handle", .string(snapshot.persona.handle)),
                 ("id", .string(snapshot.persona.id)),
@@ -87,13 +90,14 @@ public enum SnapshotJSON {
             ("sources", .array(snapshot.sources.map { source in
                 .object([
                     ("consecutive_failures", .integer(source.consecutiveFailures)),
-                    ("http_status", source.httpStatus.map(Value.integer) ?? .null),
+                    ("http_status", .clock(source.httpStatus.map(Value.integer) ?? .null,
+                                           stable: .string(SnapshotFingerprint.statusClass(source.httpStatus)))),
                     ("kind", .string(source.kind.rawValue)),
-                    ("last_attempt", date(source.lastAttempt)),
+                    ("last_attempt", .clock(date(source.lastAttempt), stable: nil)),
                     ("last_error", string(source.lastError)),
-                    ("last_success", date(source.lastSuccess)),
+                    ("last_success", .clock(date(source.lastSuccess), stable: nil)),
                     ("location", .string(source.location)),
-                    ("next_attempt", date(source.nextAttempt)),
+                    ("next_attempt", .clock(date(source.nextAttempt), stable: nil)),
                     ("status", .string(source.status.rawValue)),
                 ])
             })),
@@ -181,13 +185,18 @@ public enum SnapshotJSON {
     }
 
     /// `pretty`: two-space indentation, one member per line (snapshot files); otherwise compact
-    /// (history entries in the store).
-    static func render(_ value: Value, pretty: Bool = true) -> Data {
+    /// (history entries in the store). `clock: false` renders the fingerprint's form: clock-driven
+    /// values as their stable stand-ins, or left out.
+    static func render(_ value: Value, pretty: Bool = true, clock: Bool = true) -> Data {
+        Data(bytes(value, pretty: pretty, clock: clock))
+    }
+
+    static func bytes(_ value: Value, pretty: Bool, clock: Bool) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
-        write(value, indent: pretty ? 0 : nil, into: &out)
+        write(value, indent: pretty ? 0 : nil, clock: clock, into: &out)
         if pretty { out.append(0x0A) }
-        return Data(out)
+        return out
     }
 
     private static func newline(_ indent: Int?, into out: inout [UInt8]) {
@@ -196,9 +205,11 @@ public enum SnapshotJSON {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
     }
 
-    private static func write(_ value: Value, indent: Int?, into out: inout [UInt8]) {
+    private static func write(_ value: Value, indent: Int?, clock: Bool, into out: inout [UInt8]) {
         let inner = indent.map { $0 + 2 }
         switch value {
+        case .clock(let full, let stable):
+            write(clock ? full : stable ?? .null, indent: indent, clock: clock, into: &out)
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
         case .integer(let number): out.append(contentsOf: String(number).utf8)
@@ -216,19 +227,20 @@ public enum SnapshotJSON {
             if elements.isEmpty { newline(inner.map { _ in 0 }, into: &out) }
             for (index, element) in elements.enumerated() {
                 newline(inner, into: &out)
-                write(element, indent: inner, into: &out)
+                write(element, indent: inner, clock: clock, into: &out)
                 if index < elements.count - 1 { out.append(UInt8(ascii: ",")) }
             }
             newline(indent, into: &out)
             out.append(UInt8(ascii: "]"))
-        case .object(let members):
+        case .object(let all):
+            let members = clock ? all : all.filter { if case .clock(_, nil) = $0.1 { false } else { true } }
             out.append(UInt8(ascii: "{"))
             if members.isEmpty { newline(inner.map { _ in 0 }, into: &out) }
             for (index, (key, member)) in members.enumerated() {
                 newline(inner, into: &out)
                 writeString(key, into: &out)
                 out.append(contentsOf: (indent == nil ? ":" : " : ").utf8)
-                write(member, indent: inner, into: &out)
+                write(member, indent: inner, clock: clock, into: &out)
                 if index < members.count - 1 { out.append(UInt8(ascii: ",")) }
             }
             newline(indent, into: &out)

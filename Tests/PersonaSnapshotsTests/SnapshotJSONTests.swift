@@ -2,7 +2,7 @@ import Foundation
 import PersonaModel
 import Testing
 import TestSupport
-@testable import PersonaStore
+@testable import PersonaSnapshots
 
 @Suite struct SnapshotJSONTests {
     func snapshot(text: String, value: Double?, raw: Double?) -> PersonaSnapshot {
