@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "PersonaSnapshots", dependencies: ["PersonaModel", "PersonaUtilities"]),
         .target(
             name: "PersonaStore",
-            dependencies: ["PersonaModel", "PersonaSnapshots", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["PersonaModel", "PersonaSnapshots", "PersonaUtilities", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(
             name: "PersonaConfig",
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "PersonaScoringTests", dependencies: ["PersonaScoring", "PersonaModel", "PersonaSources", "TestSupport"]),
         .testTarget(name: "PersonaSourcesTests", dependencies: ["PersonaSources", "PersonaModel", "PersonaUtilities", "TestSupport"]),
         .testTarget(name: "PersonaFetchTests", dependencies: ["PersonaFetch", "PersonaUtilities", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
-        .testTarget(name: "PersonaStoreTests", dependencies: ["PersonaStore", "PersonaSnapshots", "PersonaModel", "TestSupport"]),
+        .testTarget(name: "PersonaStoreTests", dependencies: ["PersonaStore", "PersonaSnapshots", "PersonaModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PersonaSnapshotsTests", dependencies: ["PersonaSnapshots", "PersonaModel", "TestSupport"]),
         .testTarget(name: "PersonaConfigTests", dependencies: ["PersonaConfig", "PersonaSources", "TestSupport"]),
         .testTarget(

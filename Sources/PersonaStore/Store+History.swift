@@ -1,0 +1,163 @@
+import Foundation
+import GRDB
+import PersonaModel
+import PersonaSnapshots
+
+extension Store {
+    // MARK: Personas and score history
+
+    /// What was last written for each persona.
+    public func personaRecords() throws(StoreError) -> [PersonaID: PersonaRecord] {
+        do {
+            return try pool.read { db in
+                var records: [PersonaID: PersonaRecord] = [:]
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM persona_state") {
+                    guard let id = PersonaID(rawValue: row["persona_id"]) else { continue }
+                    records[id] = PersonaRecord(
+                        fingerprint: row["fingerprint"], configDigest: row["config_digest"], writtenAt: Date(timeIntervalSince1970: row["written_at"]),
+                        scoreValue: row["score_value"], scoreStatus: row["score_status"], formulaVersion: row["formula_version"])
+                }
+                return records
+            }
+        } catch {
+            throw failure("read persona records", error)
+        }
+    }
+
+    /// Saves what was written for these personas, and the scores to add to their history, in one transaction.
+    public func commit(records: [PersonaID: PersonaRecord], scores: [(persona: PersonaID, generatedAt: Date, score: Score)]) throws(StoreError) {
+        try commit(records: records, history: scores.map { HistoryEntry(persona: $0.persona, generatedAt: $0.generatedAt, score: $0.score) })
+    }
+
+    /// Saves what was written for these personas, and history entries already encoded (callers
+    /// encode them on several threads), in one transaction.
+    public func commit(records: [PersonaID: PersonaRecord], history: [HistoryEntry]) throws(StoreError) {
+        guard !records.isEmpty || !history.isEmpty else { return }
+        do {
+            try pool.write { db in
+                let record = try db.cachedStatement(sql: """
+                    INSERT OR REPLACE INTO persona_state (persona_id, fingerprint, config_digest, written_at, score_value, score_status, formula_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for (id, value) in records {
+                    try record.execute(arguments: [id.rawValue, value.fingerprint, value.configDigest, value.writtenAt.timeIntervalSince1970,
+                                                   value.scoreValue, value.scoreStatus, value.formulaVersion])
+                }
+                for entry in history { try Self.insert(entry, db) }
+            }
+        } catch {
+            throw failure("save persona records", error)
+        }
+    }
+
+    /// The persona's latest history entries, newest first, as `previous` needs them: read from
+    /// plain columns, without decoding the stored score.
+    public func recentHistory(persona: PersonaID, limit: Int) throws(StoreError) -> [PersonaSnapshot.PreviousScore] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT generated_at, value, status, formula_version, parts FROM score_history
+                    WHERE persona_id = ? ORDER BY generated_at DESC LIMIT ?
+                    """), arguments: [persona.rawValue, limit]).compactMap { row in
+                    guard let status = ScoreStatus(rawValue: row[2]) else { return nil }
+                    return PersonaSnapshot.PreviousScore(
+                        generatedAt: Date(timeIntervalSince1970: row[0]), value: row[1], status: status, formulaVersion: row[3],
+                        components: try StoreColumns.parts(from: row[4]))
+                }
+            }
+        } catch {
+            throw failure("read the score history of \(persona)", error)
+        }
+    }
+
+    /// One score history entry, encoded: the score as the snapshot states it (its JSON, written by
+    /// the snapshot writer), and the columns `previous` reads.
+    public struct HistoryEntry: Sendable {
+        var persona: PersonaID
+        var generatedAt: Date
+        var formulaVersion: String
+        var status: String
+        var value: Double?
+        var json: String
+        var parts: String
+
+        public init(persona: PersonaID, generatedAt: Date, score: Score) {
+            self.persona = persona
+            self.generatedAt = generatedAt
+            formulaVersion = score.formulaVersion
+            status = score.status.rawValue
+            value = score.value
+            json = String(decoding: SnapshotJSON.encodeHistory(score), as: UTF8.self)
+            parts = StoreColumns.parts(score)
+        }
+    }
+
+    static func insert(_ entry: HistoryEntry, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO score_history (persona_id, generated_at, formula_version, status, value, score_json, parts)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        try statement.execute(arguments: [
+            entry.persona.rawValue, entry.generatedAt.timeIntervalSince1970, entry.formulaVersion, entry.status, entry.value,
+            entry.json, entry.parts,
+        ])
+    }
+
+    /// For each persona, the times of its history entries computed by a formula other than `formulaVersion`.
+    public func historyPoints(otherThan formulaVersion: String) throws(StoreError) -> [PersonaID: [Date]] {
+        do {
+            return try pool.read { db in
+                var points: [PersonaID: [Date]] = [:]
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT persona_id, generated_at FROM score_history WHERE formula_version != ? ORDER BY generated_at
+                    """, arguments: [formulaVersion]) {
+                    guard let id = PersonaID(rawValue: row[0]) else { continue }
+                    points[id, default: []].append(Date(timeIntervalSince1970: row[1]))
+                }
+                return points
+            }
+        } catch {
+            throw failure("read the score history", error)
+        }
+    }
+
+    /// Replaces a persona's history entries of formulas other than `formulaVersion` by `entries`
+    /// (recomputed with it), in one transaction: the history never mixes two formulas.
+    public func replaceHistory(persona: PersonaID, formulaVersion: String, entries: [(generatedAt: Date, score: Score)]) throws(StoreError) {
+        do {
+            try pool.write { db in
+                try db.execute(sql: "DELETE FROM score_history WHERE persona_id = ? AND formula_version != ?",
+                               arguments: [persona.rawValue, formulaVersion])
+                for entry in entries { try Self.insert(HistoryEntry(persona: persona, generatedAt: entry.generatedAt, score: entry.score), db) }
+            }
+        } catch {
+            throw failure("replace the score history of \(persona)", error)
+        }
+    }
+
+    public func recordScore(_ score: Score, persona: PersonaID, generatedAt: Date) throws(StoreError) {
+        try commit(records: [:], scores: [(persona, generatedAt, score)])
+    }
+
+    /// The score history of a persona, oldest first.
+    /// The persona's whole history, oldest first, each score as its snapshot stated it.
+    public func scoreHistory(persona: PersonaID) throws(StoreError) -> [(generatedAt: Date, score: PersonaSnapshot.ScoreSection)] {
+        do {
+            let decoder = SnapshotCoding.decoder()
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT generated_at, score_json FROM score_history WHERE persona_id = ? ORDER BY generated_at", arguments: [persona.rawValue])
+                    .map { row in
+                        let json: String = row["score_json"]
+                        let generatedAt = Date(timeIntervalSince1970: row["generated_at"])
+                        do {
+                            return (generatedAt, try decoder.decode(PersonaSnapshot.ScoreSection.self, from: Data(json.utf8)))
+                        } catch {
+                            throw StoreColumns.Malformed(column: "score_json", detail: "the entry of \(generatedAt): \(error)")
+                        }
+                    }
+            }
+        } catch {
+            throw failure("read score history of \(persona)", error)
+        }
+    }
+}

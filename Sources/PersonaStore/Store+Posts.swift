@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+import PersonaModel
+
+extension Store {
+    // MARK: Posts
+
+    /// Stores one read's posts. Returns how many rows were inserted or changed.
+    @discardableResult
+    public func record(posts: [Post], persona: PersonaID, sourceKey: String, observedAt: Date) throws(StoreError) -> Int {
+        do {
+            return try pool.write { db in try Self.insert(posts, persona: persona, sourceKey: sourceKey, observedAt: observedAt, db) }
+        } catch {
+            throw failure("record posts for \(persona)", error)
+        }
+    }
+
+    // MARK: Staging (large exports)
+
+    /// Stages posts read from a source that is still being read: they reach the `post` table only
+    /// when the read succeeds (`SourceUpdate.promoteStaged`), so a damaged archive that is found out
+    /// at its end (a CRC mismatch) leaves nothing behind.
+    public func stage(_ posts: [Post], persona: PersonaID, sourceKey: String) throws(StoreError) {
+        guard !posts.isEmpty else { return }
+        do {
+            try pool.write { db in
+                let statement = try db.cachedStatement(sql: """
+                    INSERT INTO post_staging (source_key, persona_id, post_id, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                for post in posts {
+                    try statement.execute(arguments: [
+                        sourceKey, persona.rawValue, post.id, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
+                        post.text, post.url, StoreColumns.tags(post.tags), post.counts.replies, post.counts.reposts, post.counts.likes,
+                        post.inReplyTo,
+                    ])
+                }
+            }
+        } catch {
+            throw failure("stage posts for \(sourceKey)", error)
+        }
+    }
+
+    /// Drops what a failed (or interrupted) read staged.
+    public func discardStaged(sourceKey: String) throws(StoreError) {
+        do {
+            try pool.write { db in try db.execute(sql: "DELETE FROM post_staging WHERE source_key = ?", arguments: [sourceKey]) }
+        } catch {
+            throw failure("discard staged posts of \(sourceKey)", error)
+        }
+    }
+
+    static func promoteStaged(sourceKey: String, observedAt: Date, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to, observed_at)
+            SELECT persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to, ?
+            FROM post_staging WHERE source_key = ? ORDER BY rowid
+            \(Self.upsert);
+            DELETE FROM post_staging WHERE source_key = ?;
+            """, arguments: [observedAt.timeIntervalSince1970, sourceKey, sourceKey])
+    }
+
+    /// How a post already stored takes a newer observation: newer counts replace older ones, but
+    /// a count the newer source could not measure (NULL) never erases one that was measured.
+    static let upsert = """
+        ON CONFLICT (persona_id, post_id) DO UPDATE SET
+            source_key = excluded.source_key, created_at = excluded.created_at, kind = excluded.kind,
+            text = excluded.text, url = coalesce(excluded.url, url), tags = excluded.tags,
+            replies = coalesce(excluded.replies, replies),
+            reposts = coalesce(excluded.reposts, reposts),
+            likes = coalesce(excluded.likes, likes),
+            in_reply_to = coalesce(excluded.in_reply_to, in_reply_to),
+            observed_at = excluded.observed_at
+        """
+
+    /// Upserts posts: newer counts replace older ones, but never with "unmeasured".
+    static func insert(_ posts: [Post], persona: PersonaID, sourceKey: String, observedAt: Date, _ db: Database) throws -> Int {
+        guard !posts.isEmpty else { return 0 }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to, observed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            \(Self.upsert)
+            """)
+        for post in posts {
+            let tags = StoreColumns.tags(post.tags)
+            try statement.execute(arguments: [
+                persona.rawValue, post.id, sourceKey, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
+                post.text, post.url, tags, post.counts.replies, post.counts.reposts, post.counts.likes, post.inReplyTo,
+                observedAt.timeIntervalSince1970,
+            ])
+        }
+        return posts.count
+    }
+
+    static func insert(_ interactions: [Interaction], persona: PersonaID, sourceKey: String, _ db: Database) throws {
+        guard !interactions.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO interaction (persona_id, interaction_id, source_key, kind, at, counterpart, thread)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for interaction in interactions {
+            try statement.execute(arguments: [
+                persona.rawValue, interaction.id, sourceKey, interaction.kind.rawValue, interaction.at.timeIntervalSince1970,
+                interaction.counterpart, interaction.thread,
+            ])
+        }
+    }
+
+    static func insert(_ engagements: [Engagement], persona: PersonaID, sourceKey: String, _ db: Database) throws {
+        guard !engagements.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO engagement (persona_id, post_id, metric, actor, source_key) VALUES (?, ?, ?, ?, ?)
+            """)
+        for engagement in engagements {
+            try statement.execute(arguments: [persona.rawValue, engagement.postId, engagement.metric.rawValue, engagement.actor, sourceKey])
+        }
+    }
+
+    /// The persona's identified engagements on posts created at or after `since`.
+    public func engagements(persona: PersonaID, since: Date = .distantPast) throws(StoreError) -> [Engagement] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT e.post_id, e.metric, e.actor FROM engagement e
+                    JOIN post p ON p.persona_id = e.persona_id AND p.post_id = e.post_id
+                    WHERE e.persona_id = ? AND p.created_at >= ?
+                    """), arguments: [persona.rawValue, since.timeIntervalSince1970]).compactMap { row in
+                    guard let metric = Metric(rawValue: row[1]) else { return nil }
+                    return Engagement(postId: row[0], metric: metric, actor: row[2])
+                }
+            }
+        } catch {
+            throw failure("read engagements of \(persona)", error)
+        }
+    }
+
+    /// The persona's stored interactions at or after `since` (all by default), oldest first.
+    public func interactions(persona: PersonaID, since: Date = .distantPast) throws(StoreError) -> [Interaction] {
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT interaction_id, kind, at, counterpart, thread FROM interaction WHERE persona_id = ? AND at >= ? ORDER BY at
+                    """), arguments: [persona.rawValue, since.timeIntervalSince1970]).compactMap { row in
+                    guard let kind = Interaction.Kind(rawValue: row[1]) else { return nil }
+                    return Interaction(id: row[0], kind: kind, at: Date(timeIntervalSince1970: row[2]), counterpart: row[3], thread: row[4])
+                }
+            }
+        } catch {
+            throw failure("read interactions of \(persona)", error)
+        }
+    }
+
+    /// The persona's posts created at or after `since` (all of them by default), oldest first.
+    /// Scoring asks only for its window, and without the texts it does not read, so that a
+    /// persona's long history is never all in memory.
+    public func posts(persona: PersonaID, since: Date = .distantPast, withText: Bool = true) throws(StoreError) -> [Post] {
+        do {
+            return try pool.read { db in
+                let statement = try db.cachedStatement(sql: """
+                    SELECT post_id, created_at, kind, \(withText ? "text" : "''"), url, tags, replies, reposts, likes, in_reply_to
+                    FROM post WHERE persona_id = ? AND created_at >= ? ORDER BY created_at
+                    """)
+                return try Row.fetchAll(statement, arguments: [persona.rawValue, since.timeIntervalSince1970]).map { row in
+                    let tags = try StoreColumns.tags(from: row[5])
+                    return Post(
+                        id: row[0], createdAt: Date(timeIntervalSince1970: row[1]), kind: PostKind(rawValue: row[2]) ?? .original,
+                        text: row[3], url: row[4],
+                        tags: tags,
+                        counts: EngagementCounts(replies: row[6], reposts: row[7], likes: row[8]), inReplyTo: row[9])
+                }
+            }
+        } catch {
+            throw failure("read posts of \(persona)", error)
+        }
+    }
+}
