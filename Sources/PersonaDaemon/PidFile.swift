@@ -14,7 +14,8 @@ public struct PidFile: Sendable {
         try Data("\(ProcessInfo.processInfo.processIdentifier)\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
-    /// Removes the file if it still names this process.
+    /// Removes the file if it still names this process. At exit, a file that cannot be read or
+    /// removed is left as it is: the next start overwrites it, and `personactl` checks the PID.
     public func remove() {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
               Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) == ProcessInfo.processInfo.processIdentifier else { return }

@@ -11,7 +11,7 @@ struct Scheduler {
     struct Job: Sendable {
         var persona: PersonaConfiguration
         var source: SourceConfiguration
-        var key: String { Pipeline.key(persona, source) }
+        var key: String { SourceRefresh.key(persona, source) }
         /// Exports and local feeds cost no server anything: they need no spreading.
         var isLocal: Bool { source.kind == .export || source.path != nil }
     }
@@ -62,7 +62,7 @@ struct Scheduler {
         due.filter { $0.value <= now }.keys.sorted().compactMap { jobs[$0] }
     }
 
-    /// Every job, due now (SIGUSR1). Servers' "not before" still holds: the pipeline defers those.
+    /// Every job, due now (SIGUSR1). Servers' "not before" still holds: the source refresh defers those.
     mutating func makeAllDue(at now: Date) {
         for key in jobs.keys { due[key] = now }
     }

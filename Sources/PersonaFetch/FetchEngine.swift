@@ -12,8 +12,9 @@ import Synchronization
 /// `maximumPerHost` per host) at a time, not with `CURLMOPT_MAX_TOTAL_CONNECTIONS`, which
 /// stalls whole poll timeouts on libcurl 7.88. Call `shutdown()` before the process exits.
 public final class FetchEngine: Sendable {
-    public let maximumConcurrent: Int
-    public let maximumPerHost: Int
+    /// The caps in force; `setLimits` changes them while the engine runs (a reload).
+    public var maximumConcurrent: Int { shared.withLock { $0.maximumConcurrent } }
+    public var maximumPerHost: Int { shared.withLock { $0.maximumPerHost } }
     public let userAgent: String
 
     private struct Pending: Sendable {
@@ -33,9 +34,11 @@ public final class FetchEngine: Sendable {
         var sleeping = false
         /// Per host, the time before which the server said it will refuse requests.
         var gates: [String: Date] = [:]
+        var maximumConcurrent: Int
+        var maximumPerHost: Int
     }
 
-    private let shared = Mutex(Shared())
+    private let shared: Mutex<Shared>
     // The multi handle is used only by the loop thread, except curl_multi_wakeup, which libcurl
     // documents as callable from any thread; the pointer itself never changes.
     private nonisolated(unsafe) let multi: UnsafeMutableRawPointer
@@ -45,8 +48,7 @@ public final class FetchEngine: Sendable {
 
     public init(maximumConcurrent: Int = 50, maximumPerHost: Int = 6, userAgent: String = "personad") {
         precondition(Self.globalInit, "curl_global_init failed")
-        self.maximumConcurrent = max(1, maximumConcurrent)
-        self.maximumPerHost = max(1, maximumPerHost)
+        shared = Mutex(Shared(maximumConcurrent: max(1, maximumConcurrent), maximumPerHost: max(1, maximumPerHost)))
         self.userAgent = userAgent
         guard let handle = curl_multi_init() else { fatalError("curl_multi_init failed: out of memory") }
         multi = handle
@@ -106,6 +108,16 @@ public final class FetchEngine: Sendable {
         FetchError(url: url, kind: .deferred, detail: "not sent: the server asked for no requests before \(until.formatted(.iso8601))", retryAt: until)
     }
 
+    /// Changes the caps. Transfers already attached run on; new ones are attached under the new caps
+    /// (a lower cap takes effect as running transfers finish).
+    public func setLimits(maximumConcurrent: Int, maximumPerHost: Int) {
+        shared.withLock { state in
+            state.maximumConcurrent = max(1, maximumConcurrent)
+            state.maximumPerHost = max(1, maximumPerHost)
+        }
+        curl_multi_wakeup(multi)
+    }
+
     /// Abandons queued and running transfers (their callers get `.cancelled`) and stops the thread.
     public func shutdown() {
         let first = shared.withLock { state -> Bool in
@@ -125,9 +137,9 @@ public final class FetchEngine: Sendable {
         var perHost: [String: Int] = [:]
         var queue: [Pending] = []
         while true {
-            let (incoming, cancelled, stopping) = shared.withLock { state in
+            let (incoming, cancelled, stopping, maximumConcurrent, maximumPerHost) = shared.withLock { state in
                 defer { state.pending.removeAll(); state.cancelled.removeAll() }
-                return (state.pending, state.cancelled, state.shuttingDown)
+                return (state.pending, state.cancelled, state.shuttingDown, state.maximumConcurrent, state.maximumPerHost)
             }
             queue.append(contentsOf: incoming)
             if stopping {

@@ -129,6 +129,7 @@ public struct SnapshotWriter: Sendable {
 
     /// Removes temporary files left by a writer that was killed mid-write. Call at start-up.
     public func removeTemporaryFiles() {
+        // The directory was just created by `init`; if it cannot be listed, there is nothing to clear.
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for name in names where name.hasPrefix(Self.temporaryPrefix) {
             unlink((directory as NSString).appendingPathComponent(name))

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaSnapshots
 
 /// What the daemon remembers about one configured source between polls.
 public struct SourceState: Sendable, Hashable {
@@ -49,5 +50,29 @@ public struct Validators: Sendable, Hashable, Codable {
     public init(etag: String?, lastModified: String?) {
         self.etag = etag
         self.lastModified = lastModified
+    }
+}
+
+extension SourceState {
+    /// Whether a snapshot built from this state could read differently from one built from
+    /// `previous`: a new source, a first success, a different error, failure count, audience,
+    /// gone flag or server hold, or an HTTP status of another class (a 200 and a 304 read the same).
+    public func readsDifferently(than previous: SourceState?) -> Bool {
+        guard let previous, previous.lastSuccess != nil else { return true }
+        return previous.lastError != lastError || previous.gone != gone
+            || SnapshotFingerprint.statusClass(previous.httpStatus) != SnapshotFingerprint.statusClass(httpStatus)
+            || previous.consecutiveFailures != consecutiveFailures || previous.audience != audience
+            || (previous.notBefore != nil) != (notBefore != nil)
+    }
+
+    /// Whether only the times and the HTTP status moved since `previous` (a 304, typically), so
+    /// that the stored row can be updated in place.
+    public func movedOnlyInTime(since previous: SourceState) -> Bool {
+        var same = self
+        same.lastAttempt = previous.lastAttempt
+        same.lastSuccess = previous.lastSuccess
+        same.nextAttempt = previous.nextAttempt
+        same.httpStatus = previous.httpStatus
+        return same == previous
     }
 }

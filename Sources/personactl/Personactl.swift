@@ -85,6 +85,8 @@ struct Status: ParsableCommand {
             var rows: [[String]] = [["PERSONA", "NETWORK", "SCORE", "STATUS", "DATA AGE", "LAST ERROR"]]
             var jsonRows: [[String: Any]] = []
             for entry in index.personas {
+                // The index's own line stands without its file (being replaced, or unreadable): the
+                // data age and error columns then say "-".
                 let snapshot = try? readJSON(PersonaSnapshot.self, at: (configuration.snapshotDirectory as NSString).appendingPathComponent(entry.file))
                 let lastSuccess = snapshot?.sources.compactMap(\.lastSuccess).max()
                 let lastError = snapshot?.sources.compactMap(\.lastError).first
@@ -183,11 +185,18 @@ struct Refresh: ParsableCommand {
     func run() throws {
         do {
             let configuration = try options.load()
-            guard let text = try? String(contentsOfFile: configuration.pidFile, encoding: .utf8),
-                  let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else {
-                throw Failure("\(configuration.pidFile): no PID file; is personad running?")
+            let text: String
+            do {
+                text = try String(contentsOfFile: configuration.pidFile, encoding: .utf8)
+            } catch {
+                let missing = !FileManager.default.fileExists(atPath: configuration.pidFile)
+                throw Failure("\(configuration.pidFile): " + (missing ? "no PID file; is personad running?" : "cannot read the PID file (\(error.localizedDescription))"))
+            }
+            guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else {
+                throw Failure("\(configuration.pidFile): does not hold a process id")
             }
             let indexPath = (configuration.snapshotDirectory as NSString).appendingPathComponent("index.json")
+            // No index yet (the daemon's first cycle): any index that appears is the refresh's.
             let before = (try? readJSON(SnapshotIndex.self, at: indexPath))?.generatedAt
             // The daemon replaces index.json by renaming a new file over it: a new inode. While
             // waiting, the (large) index is decoded only when that changes: no CPU taken from the daemon.
@@ -204,6 +213,7 @@ struct Refresh: ParsableCommand {
                 let current = Self.identity(of: indexPath)
                 if current != seen {
                     seen = current
+                    // Unreadable for a moment is read again at the next change or poll.
                     if let now = (try? readJSON(SnapshotIndex.self, at: indexPath))?.generatedAt, now != before {
                         print("refreshed: index.json generated at \(ISO8601DateFormatter().string(from: now))")
                         return

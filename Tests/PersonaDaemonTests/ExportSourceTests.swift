@@ -31,24 +31,24 @@ import TestSupport
         try FileManager.default.copyItem(atPath: Self.demo, toPath: archive)
         let harness = try harness(server, archive: archive)
 
-        let first = await harness.refreshDetail()
+        let first = try await harness.refreshDetail()
         #expect(first.outcome.error == nil)
         #expect(first.update.posts.count == 42)
         let good = try harness.snapshot()
         #expect(good.score.status == .ok)
 
         // The same file: not read. A copy with a new modification time: not parsed either.
-        #expect(await harness.refreshDetail().update.posts.isEmpty)
+        #expect(try await harness.refreshDetail().update.posts.isEmpty)
         try FileManager.default.removeItem(atPath: archive)
         try FileManager.default.copyItem(atPath: Self.demo, toPath: archive)
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(60)], ofItemAtPath: archive)
-        let copied = await harness.refreshDetail()
+        let copied = try await harness.refreshDetail()
         #expect(copied.outcome.error == nil && copied.update.posts.isEmpty)
 
         // Truncated: a clear error naming the archive; the score stands, stale.
         let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.demo))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: archive))
-        let broken = await harness.refresh()
+        let broken = try await harness.refresh()
         #expect(broken.error?.contains(archive) == true)
         #expect(broken.error?.contains("truncated") == true)
         let stale = try harness.snapshot()
@@ -60,7 +60,7 @@ import TestSupport
         // Repaired: read again at once, even though its content is the one read before the damage.
         try FileManager.default.removeItem(atPath: archive)
         try FileManager.default.copyItem(atPath: Self.demo, toPath: archive)
-        let repaired = await harness.refreshDetail()
+        let repaired = try await harness.refreshDetail()
         #expect(repaired.outcome.error == nil && repaired.update.posts.count == 42)
         #expect(try harness.snapshot().score.status == .ok)
     }
@@ -72,7 +72,7 @@ import TestSupport
         defer { directory.remove() }
         try ZipFixture.make(at: directory.file("empty.zip"), entries: [])
         let harness = try harness(server, archive: directory.file("empty.zip"))
-        let outcome = await harness.refresh()
+        let outcome = try await harness.refresh()
         #expect(outcome.error?.contains("empty.zip") == true)
         #expect(outcome.error?.contains("not an X archive") == true)
         #expect(try harness.snapshot().score.status == .error)
@@ -113,17 +113,17 @@ import TestSupport
               kind = "export"
               path = "\(archive)"
             """)
-        let damaged = await harness.refresh()
+        let damaged = try await harness.refresh()
         #expect(damaged.error?.contains("CRC-32") == true, "\(damaged.error ?? "")")
         #expect(try harness.store.posts(persona: harness.persona.id).isEmpty)
 
         try ZipFixture.make(at: archive, entries: [("data/tweets.js", text)], compressed: true)
-        let good = await harness.refresh()
+        let good = try await harness.refresh()
         #expect(good.error == nil, "\(good.error ?? "")")
         #expect(try harness.store.posts(persona: harness.persona.id).count == 25_000)
         // Nothing is left staged: a second read of a changed copy stores the same posts once.
         try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(120)], ofItemAtPath: archive)
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         #expect(try harness.store.posts(persona: harness.persona.id).count == 25_000)
     }
 }

@@ -8,14 +8,15 @@ import TestSupport
 @testable import PersonaDaemon
 import PersonaSnapshots
 
-/// The real pipeline (real store file, real libcurl engine) against a fixture server.
+/// The real source refresh and scorer (real store file, real libcurl engine) against a fixture server.
 final class Harness {
     let directory: TemporaryDirectory
     let server: FixtureServer
     let configuration: Configuration
     let store: Store
     let engine: FetchEngine
-    let pipeline: Pipeline
+    let refresher: SourceRefresh
+    let scorer: PersonaScorer
 
     /// `personas` is the TOML of the `[[persona]]` tables; `BASE` in it becomes the server's URL.
     init(server: FixtureServer, personas: String, window: String = "3650d") throws {
@@ -36,7 +37,8 @@ final class Harness {
         engine = FetchEngine(maximumConcurrent: 8, maximumPerHost: 4, userAgent: "personad-test")
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        pipeline = Pipeline(store: store, engine: engine, logger: logger)
+        refresher = SourceRefresh(store: store, engine: engine, logger: logger)
+        scorer = PersonaScorer(store: store)
     }
 
     deinit {
@@ -46,24 +48,24 @@ final class Harness {
 
     var persona: PersonaConfiguration { configuration.personas[0] }
 
-    /// One refresh, committed as the runner commits it.
+    /// One refresh, committed as a cycle commits it.
     @discardableResult
-    func refresh(_ index: Int = 0, persona personaIndex: Int = 0, now: Date = Date()) async -> Pipeline.SourceOutcome {
-        await refreshDetail(index, persona: personaIndex, now: now).outcome
+    func refresh(_ index: Int = 0, persona personaIndex: Int = 0, now: Date = Date()) async throws -> SourceRefresh.Outcome {
+        try await refreshDetail(index, persona: personaIndex, now: now).outcome
     }
 
-    func refreshDetail(_ index: Int = 0, persona personaIndex: Int = 0, now: Date = Date()) async -> Pipeline.Refresh {
+    func refreshDetail(_ index: Int = 0, persona personaIndex: Int = 0, now: Date = Date()) async throws -> SourceRefresh.Result {
         let persona = configuration.personas[personaIndex]
-        let key = Pipeline.key(persona, persona.sources[index])
-        let stored = try? store.sourceState(key: key)
-        let refresh = await pipeline.refresh(persona, persona.sources[index], configuration: configuration, state: stored, now: now)
-        try? store.commit([refresh.update])
-        return refresh
+        let key = SourceRefresh.key(persona, persona.sources[index])
+        let stored = try store.sourceState(key: key)
+        let result = await refresher.refresh(persona, persona.sources[index], configuration: configuration, state: stored, now: now)
+        try store.commit([result.update])
+        return result
     }
 
     func state(_ index: Int = 0, persona personaIndex: Int = 0) throws -> SourceState? {
         let persona = configuration.personas[personaIndex]
-        return try store.sourceState(key: Pipeline.key(persona, persona.sources[index]))
+        return try store.sourceState(key: SourceRefresh.key(persona, persona.sources[index]))
     }
 
     func posts(persona personaIndex: Int = 0) throws -> [String: Post] {
@@ -71,7 +73,7 @@ final class Harness {
     }
 
     func snapshot(persona personaIndex: Int = 0) throws -> PersonaSnapshot {
-        try pipeline.snapshot(of: configuration.personas[personaIndex], configuration: configuration, states: store.sourceStates()).snapshot
+        try scorer.snapshot(of: configuration.personas[personaIndex], configuration: configuration, states: store.sourceStates()).snapshot
     }
 }
 

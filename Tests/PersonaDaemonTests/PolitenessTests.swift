@@ -33,7 +33,7 @@ import TestSupport
         server.set("/feed.xml", .init(status: 429, headers: ["Retry-After": "120"], body: Data("slow down".utf8), validators: false))
         let harness = try harness(server)
         let start = Date()
-        let outcome = await harness.refresh(now: start)
+        let outcome = try await harness.refresh(now: start)
         #expect(outcome.error?.contains("HTTP 429") == true)
         #expect(outcome.nextAttempt >= start.addingTimeInterval(119))
         let state = try #require(try harness.state())
@@ -41,7 +41,7 @@ import TestSupport
         #expect(server.requests.count == 1)
         // Asked again before then (e.g. SIGUSR1), nothing is sent, and the source says it is waiting.
         server.set("/feed.xml", xml: Self.feed)
-        let early = await harness.refresh()
+        let early = try await harness.refresh()
         #expect(early.error == nil)
         #expect(server.requests.count == 1)
         let snapshot = try harness.snapshot()
@@ -60,7 +60,7 @@ import TestSupport
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         server.set("/feed.xml", .init(status: 503, headers: ["Retry-After": formatter.string(from: until)], validators: false))
         let harness = try harness(server)
-        let outcome = await harness.refresh()
+        let outcome = try await harness.refresh()
         #expect(abs(outcome.nextAttempt.timeIntervalSince(until)) < 2)
     }
 
@@ -73,10 +73,10 @@ import TestSupport
             "X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset.formatted(.iso8601),
         ], body: Data(Self.feed.utf8)))
         let harness = try harness(server)
-        let first = await harness.refresh()
+        let first = try await harness.refresh()
         #expect(first.error == nil)
         #expect(try harness.posts().count == 1)
-        let second = await harness.refresh()
+        let second = try await harness.refresh()
         #expect(second.error == nil)
         #expect(server.requests.count == 1)
         #expect(abs(second.nextAttempt.timeIntervalSince(reset)) < 6)
@@ -92,7 +92,7 @@ import TestSupport
         var ceilings: [TimeInterval] = []
         for failures in 1...4 {
             let now = Date()
-            let outcome = await harness.refresh(now: now)
+            let outcome = try await harness.refresh(now: now)
             #expect(outcome.error?.contains("HTTP 500") == true)
             let delay = outcome.nextAttempt.timeIntervalSince(now)
             let ceiling = min(6 * 3600, 60 * pow(2, Double(failures - 1)))
@@ -115,7 +115,7 @@ import TestSupport
         server.set("/feed.xml", .init(status: status, validators: false))
         let harness = try harness(server)
         let now = Date()
-        let outcome = await harness.refresh(now: now)
+        let outcome = try await harness.refresh(now: now)
         #expect(outcome.error?.contains("HTTP \(status)") == true)
         #expect(outcome.nextAttempt >= now.addingTimeInterval(86400))
         let snapshot = try harness.snapshot()
@@ -129,12 +129,12 @@ import TestSupport
         defer { Task { await server.stop() } }
         server.set("/feed.xml", xml: "<rss><channel><item>")
         let harness = try harness(server)
-        #expect(await harness.refresh().error?.contains("malformed XML") == true)
-        #expect(await harness.refresh().error != nil)
+        #expect(try await harness.refresh().error?.contains("malformed XML") == true)
+        #expect(try await harness.refresh().error != nil)
         #expect(server.requests.allSatisfy { $0.ifNoneMatch == nil })
         server.set("/feed.xml", xml: Self.feed)
-        #expect(await harness.refresh().error == nil)
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         #expect(server.requests.last?.status == 304)
     }
 }

@@ -58,7 +58,7 @@ import TestSupport
             Self.status("90", days: 5000, replies: 100),
         ].joined(separator: ",") + "]")
         let harness = try Self.mastodon(server)
-        let outcome = await harness.refresh()
+        let outcome = try await harness.refresh()
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
         let posts = try harness.posts()
         #expect(posts.count == 5) // 4 own on page 1 minus the boost, 2 on page 2
@@ -81,7 +81,7 @@ import TestSupport
 
         // Second poll: the account id is cached, the first page is conditional and answered 304.
         let before = server.requests.count
-        let again = await harness.refresh()
+        let again = try await harness.refresh()
         #expect(again.error == nil)
         let newRequests = Array(server.requests.dropFirst(before))
         #expect(newRequests.map(\.target) == [FixtureServer.normalize(first)])
@@ -138,7 +138,7 @@ import TestSupport
             Self.feedItem("a3", days: 3, reply: "at://did:plc:ana/app.bsky.feed.post/a1"),
         ].joined(separator: ",") + "]}")
         let harness = try Harness(server: server, personas: Self.blueskyPersona)
-        let outcome = await harness.refresh()
+        let outcome = try await harness.refresh()
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
         let posts = try harness.posts()
         #expect(posts.count == 3)
@@ -154,7 +154,7 @@ import TestSupport
         #expect(try harness.state()?.audience == 88)
 
         let before = server.requests.count
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         let again = Array(server.requests.dropFirst(before))
         #expect(again.count == 2) // the profile (for the follower count), then the first feed page: 304
         #expect(again.last?.status == 304)
@@ -181,7 +181,7 @@ import TestSupport
                          {"$type": "app.bsky.feed.defs#blockedPost", "uri": "at://did:plc:x/app.bsky.feed.post/zz", "blocked": true}]}}
             """)
         let harness = try Harness(server: server, personas: Self.blueskyPersona)
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         let engagements = try harness.store.engagements(persona: harness.persona.id)
         #expect(engagements.filter { $0.metric == .applause }.map(\.actor).sorted() == ["did:plc:pod1", "did:plc:pod1", "did:plc:pod2", "did:plc:pod2"])
         #expect(engagements.filter { $0.metric == .conversation }.map(\.actor) == ["did:plc:bob"])
@@ -215,7 +215,7 @@ import TestSupport
               kind = "api"
               url = "BASE"
             """)
-        let outcome = await harness.refresh()
+        let outcome = try await harness.refresh()
         #expect(outcome.error == nil, "\(outcome.error ?? "")")
         let posts = try harness.posts()
         #expect(posts.keys.sorted() == ["t1_c1", "t1_c2", "t3_p1", "t3_p2"])
@@ -231,7 +231,7 @@ import TestSupport
         #expect(posts["t1_c2"]?.inReplyTo == "t3_p1")
 
         let before = server.requests.count
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         let again = Array(server.requests.dropFirst(before))
         #expect(again.map(\.status) == [304, 304])
     }
@@ -280,7 +280,7 @@ import TestSupport
               kind = "feed"
               url = "BASE/feeds/videos.xml?channel_id=UCabcdefghijklmnopqrstuv"
             """)
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         let posts = try harness.posts()
         #expect(posts["yt:video:v1"]?.counts == EngagementCounts(replies: nil, reposts: nil, likes: 120))
         #expect(posts["yt:video:v1"]?.url == "https://www.youtube.com/watch?v=v1")
@@ -288,7 +288,7 @@ import TestSupport
         let snapshot = try harness.snapshot()
         let conversation = try #require(snapshot.score.components.first { $0.name == "conversation" })
         #expect(!conversation.measured && conversation.reason.contains("YouTube"))
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         #expect(server.requests.last?.status == 304)
     }
 
@@ -315,7 +315,7 @@ import TestSupport
         }
         server.set("/api/v1/statuses/301/context", json: #"{"ancestors": [], "descendants": [\#(Self.status("401", days: 0.5, replyTo: "301", replyAccount: "109").replacingOccurrences(of: #""account": {"id": "109""#, with: #""account": {"id": "777""#)), \#(Self.status("402", days: 0.4, replyTo: "401", replyAccount: "777"))]}"#)
         let harness = try Self.mastodon(server, engagers: 20)
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         #expect(server.requests("/api/v1/statuses/").count == 13) // twelve favourited_by, one context
         let engagements = try harness.store.engagements(persona: harness.persona.id)
         #expect(engagements.filter { $0.metric == .applause }.count == 12 * 12)
@@ -330,11 +330,11 @@ import TestSupport
 
         // Unchanged timeline: 304, nobody looked up again.
         let before = server.requests("/api/v1/statuses/").count
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         #expect(server.requests("/api/v1/statuses/").count == before)
         // One post's counts moved: only that post is looked up.
         server.set(statuses, json: timeline(bumped: true))
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         let after = server.requests("/api/v1/statuses/").map(\.target).dropFirst(before)
         #expect(Array(after) == ["/api/v1/statuses/301/favourited_by?limit=80", "/api/v1/statuses/301/context"])
     }
@@ -350,7 +350,7 @@ import TestSupport
         server.set("/api/v1/statuses/502/favourited_by?limit=80", json: "[{\"id\": \"7\"}, {\"id\": \"8\"}]")
         server.set("/api/v1/statuses/503/favourited_by?limit=80", json: "[{\"id\": \"9\"}, {\"id\"")  // cut short
         let harness = try Self.mastodon(server)
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         #expect(try harness.posts().count == 2)
         #expect(try harness.store.engagements(persona: harness.persona.id).map(\.actor).sorted() == ["7", "8"])
         // 501 is asked again next time (its counts were never looked up); 502 is not.
@@ -359,7 +359,7 @@ import TestSupport
         ].joined(separator: ",") + "]")
         let before = server.requests.count
         // A malformed answer (503's) is skipped like a refused one: the timeline still lands.
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         #expect(server.requests.dropFirst(before).map(\.target).filter { $0.contains("/statuses/50") }
                 == ["/api/v1/statuses/501/favourited_by?limit=80", "/api/v1/statuses/503/favourited_by?limit=80"])
         #expect(try harness.posts().count == 3)
@@ -373,7 +373,7 @@ import TestSupport
         server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + Self.status("601", days: 1, favourites: 3) + "]")
         server.set("/api/v1/statuses/601/favourited_by?limit=80", .init(body: Data("[]".utf8), delay: .seconds(4)))
         let harness = try Self.mastodon(server, timeout: "1s")
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         #expect(try harness.posts().count == 1)
         #expect(try harness.store.engagements(persona: harness.persona.id).isEmpty)
     }
@@ -413,8 +413,8 @@ import TestSupport
               kind = "api"
               url = "BASE"
             """)
-        #expect(await harness.refresh(0).error == nil)
-        #expect(await harness.refresh(1).error == nil)
+        #expect(try await harness.refresh(0).error == nil)
+        #expect(try await harness.refresh(1).error == nil)
         let posts = try harness.posts()
         // 201 is in both sources: one post, with the API's counts; 150, 151 from the export; 202 from the API.
         #expect(posts.count == 4)

@@ -43,10 +43,11 @@ import PersonaSnapshots
             """, window: "90d")
     }
 
-    func runner(_ harness: Harness) throws -> Runner {
+    func cycle(_ harness: Harness) throws -> Cycle {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return Runner(pipeline: harness.pipeline, writer: try SnapshotWriter(directory: harness.configuration.snapshotDirectory), logger: logger)
+        return Cycle(store: harness.store, engine: harness.engine,
+                     writer: try SnapshotWriter(directory: harness.configuration.snapshotDirectory), logger: logger)
     }
 
     @Test func aFormulaChangeRecomputesTheHistoryInsteadOfSplicingOntoIt() async throws {
@@ -54,7 +55,7 @@ import PersonaSnapshots
         defer { Task { await server.stop() } }
         server.set("/feed.xml", xml: Self.feed(comments: 3))
         let harness = try harness(server)
-        #expect(await harness.refresh().error == nil)
+        #expect(try await harness.refresh().error == nil)
         let persona = harness.persona.id
         // A history written by formula 0, one entry a week for three weeks.
         let now = Date().timeIntervalSince1970.rounded(.down) // whole seconds survive the store exactly
@@ -64,7 +65,7 @@ import PersonaSnapshots
                             windowEnd: point, components: [], sample: Sample(posts: 5, interactions: 5), topics: Topics())
             try harness.store.recordScore(old, persona: persona, generatedAt: point)
         }
-        try runner(harness).recomputeHistory(configuration: harness.configuration)
+        try cycle(harness).history.run(configuration: harness.configuration)
 
         #expect(try harness.store.historyPoints(otherThan: ScoreModel.formulaVersion).isEmpty)
         let history = try harness.store.scoreHistory(persona: persona)
@@ -92,19 +93,19 @@ import PersonaSnapshots
         defer { Task { await server.stop() } }
         server.set("/feed.xml", xml: Self.feed(comments: 1))
         let harness = try harness(server)
-        let runner = try runner(harness)
+        let cycle = try cycle(harness)
         let path = harness.configuration.snapshotDirectory + "/blog.json"
         func snapshot() throws -> PersonaSnapshot {
             try SnapshotCoding.decoder().decode(PersonaSnapshot.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
         }
 
-        _ = await runner.run(Scheduler.jobs(of: harness.configuration), configuration: harness.configuration, heartbeat: nil)
+        _ = await cycle.run(Scheduler.jobs(of: harness.configuration), configuration: harness.configuration, heartbeat: nil)
         let first = try snapshot()
         let firstValue = try #require(first.score.value)
         #expect(first.score.previous == nil)
 
         server.set("/feed.xml", xml: Self.feed(comments: 6))
-        _ = await runner.run(Scheduler.jobs(of: harness.configuration), configuration: harness.configuration, heartbeat: nil)
+        _ = await cycle.run(Scheduler.jobs(of: harness.configuration), configuration: harness.configuration, heartbeat: nil)
         let second = try snapshot()
         let previous = try #require(second.score.previous)
         #expect(previous.value == firstValue)
@@ -114,7 +115,7 @@ import PersonaSnapshots
         #expect(conversationNow > conversationBefore)
 
         // Unchanged data: the previous score stays the one before the last change.
-        _ = await runner.run(Scheduler.jobs(of: harness.configuration), configuration: harness.configuration, heartbeat: nil)
+        _ = await cycle.run(Scheduler.jobs(of: harness.configuration), configuration: harness.configuration, heartbeat: nil)
         #expect(try snapshot().score.previous?.value == firstValue)
         try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema).validate(fileAt: path)
     }

@@ -113,6 +113,10 @@ public struct BlueskyAPIReader: RemoteReader {
         var next: SourceRequest?
         var did: String?
         var pages = 0
+        /// What the next timeline response is: the profile, then feed pages. (Once the timeline is
+        /// read, `engagers` says which lookup each response answers.)
+        enum Phase { case profile, feed }
+        var phase = Phase.profile
 
         init(context: PollContext) {
             self.context = context
@@ -156,8 +160,9 @@ public struct BlueskyAPIReader: RemoteReader {
                 try receiveLookup(response)
                 return
             }
-            if response.url.contains("app.bsky.actor.getProfile") {
+            if phase == .profile {
                 let profile = try JSONReading.decode(Profile.self, from: response.body, location: response.url)
+                phase = .feed
                 did = profile.did
                 memo["did"] = profile.did
                 observation.audience = profile.followersCount

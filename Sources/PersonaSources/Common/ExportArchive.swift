@@ -54,8 +54,12 @@ public final class ExportArchive {
 
     /// A digest of the export's content, cheap to compute: for a zip, every entry's path, size and
     /// CRC-32 from its central directory (no entry is inflated); for a directory, every file's path
-    /// and size and its first 64 KiB. Equal digests mean an unchanged export, even if it was
-    /// copied again with a new modification time.
+    /// and size and its first 64 KiB. It is asked only when an export's size or modification time
+    /// changed, so that a copy of the same archive is not read again.
+    ///
+    /// Important: for a directory, equal digests do not prove equal content: an edit that keeps a
+    /// file's size and lies past its first 64 KiB is not seen. A file that cannot be read adds only
+    /// its path (the read that follows names the error).
     public func contentDigest() -> String {
         var hash = StableHash()
         func mix(_ bytes: some Sequence<UInt8>) { hash.combine(bytes) }
@@ -68,7 +72,7 @@ public final class ExportArchive {
         case .directory(let root):
             for path in paths {
                 let url = root.appendingPathComponent(path)
-                let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0
+                let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0 // see above
                 mix("\(path)|\(size);".utf8)
                 if let handle = try? FileHandle(forReadingFrom: url) {
                     mix((try? handle.read(upToCount: 64 << 10)) ?? Data())
@@ -93,7 +97,7 @@ public final class ExportArchive {
             } catch {
                 throw SourceError(location: location, entry: path, detail: "cannot read (\(Self.describe(error)))")
             }
-            defer { try? handle.close() }
+            defer { try? handle.close() } // a read-only handle: closing it cannot lose data
             do {
                 while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                     try chunk.withUnsafeBytes { try consumer($0.bindMemory(to: UInt8.self)) }
@@ -183,6 +187,7 @@ public final class ExportArchive {
         let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
         var result: [String] = []
         for case let url as URL in enumerator {
+            // What cannot be stat-ed is not a file the readers can use; a missing file is named when asked for.
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
             let full = url.standardizedFileURL.path
             if full.hasPrefix(prefix) { result.append(String(full.dropFirst(prefix.count))) }

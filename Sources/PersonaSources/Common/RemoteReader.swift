@@ -45,7 +45,7 @@ public struct PollContext: Sendable {
     /// Paging never fetches more pages than this in one poll.
     public var maximumPages: Int
 
-    /// For readers that can name who reacted (Mastodon): at most this many of the newest posts whose
+    /// For readers that can name who reacted (the network's `engagerLookups`): at most this many of the newest posts whose
     /// counts changed since the last poll are looked up per poll; 0 never.
     public var engagerPosts: Int
 

@@ -66,6 +66,10 @@ public struct MastodonAPIReader: RemoteReader {
         var uris: [String: String] = [:]
         var next: SourceRequest?
         var pages = 0
+        /// What the next timeline response is: the account lookup, then status pages. (Once the
+        /// timeline is read, `engagers` says which lookup each response answers.)
+        enum Phase { case account, statuses }
+        var phase = Phase.statuses
 
         init(context: PollContext) {
             self.context = context
@@ -74,6 +78,7 @@ public struct MastodonAPIReader: RemoteReader {
             if let id = memo["account_id"] {
                 next = statuses(id)
             } else {
+                phase = .account
                 let acct = TextDecoding.trimmed(context.handle, "@")
                 next = SourceRequest(url: "\(base)/api/v1/accounts/lookup?acct=\(JSONReading.query(acct))", conditional: false)
             }
@@ -109,8 +114,9 @@ public struct MastodonAPIReader: RemoteReader {
                 try receiveLookup(response)
                 return
             }
-            if response.url.contains("/accounts/lookup") {
+            if phase == .account {
                 let account = try JSONReading.decode(Account.self, from: response.body, location: response.url)
+                phase = .statuses
                 memo["account_id"] = account.id
                 observation.audience = account.followers_count
                 next = statuses(account.id)

@@ -53,7 +53,8 @@ public struct RedditAPIReader: RemoteReader {
         let name: String
         var memo: [String: String]
         var observation = Observation(posts: [], unmeasurable: RedditAPIReader.unmeasurable)
-        var queue: [SourceRequest]
+        /// The listing pages still to fetch, each with the listing it belongs to.
+        var queue: [(listing: String, request: SourceRequest)]
         var pages: [String: Int] = [:]
 
         init(context: PollContext) {
@@ -64,7 +65,7 @@ public struct RedditAPIReader: RemoteReader {
             name = handle
             memo = context.memo
             let root = base
-            queue = ["submitted", "comments"].map { SourceRequest(url: Poll.url(root, handle, $0, after: nil), conditional: true) }
+            queue = ["submitted", "comments"].map { ($0, SourceRequest(url: Poll.url(root, handle, $0, after: nil), conditional: true)) }
         }
 
         static func url(_ base: String, _ name: String, _ listing: String, after: String?) -> String {
@@ -74,13 +75,12 @@ public struct RedditAPIReader: RemoteReader {
         /// Reddit upvotes everything its author posts: the score less that one vote is what others gave.
         static func othersVotes(_ score: Int?) -> Int? { score.map { max(0, $0 - 1) } }
 
-        mutating func nextRequest() -> SourceRequest? { queue.first }
+        mutating func nextRequest() -> SourceRequest? { queue.first?.request }
 
         mutating func notModified(_ request: SourceRequest) { queue.removeFirst() }
 
         mutating func receive(_ response: SourceResponse) throws(SourceError) {
-            let request = queue.removeFirst()
-            let listingName = request.url.contains("/comments.json") ? "comments" : "submitted"
+            let listingName = queue.removeFirst().listing
             pages[listingName, default: 0] += 1
             let listing = try JSONReading.decode(Listing.self, from: response.body, location: response.url)
             var oldest: Date?
@@ -112,7 +112,7 @@ public struct RedditAPIReader: RemoteReader {
             }
             if let after = listing.data.after, !listing.data.children.isEmpty, pages[listingName, default: 0] < context.maximumPages,
                let oldest, oldest >= context.windowStart {
-                queue.insert(SourceRequest(url: Self.url(base, name, listingName, after: after), conditional: false), at: 0)
+                queue.insert((listingName, SourceRequest(url: Self.url(base, name, listingName, after: after), conditional: false)), at: 0)
             }
         }
     }

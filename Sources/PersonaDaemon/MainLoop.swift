@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import PersonaConfig
+import PersonaModel
+import PersonaSnapshots
+import PersonaStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The state the main loop owns: the configuration in force, the schedule, the index.
+/// Used from one task only.
+final class MainLoop: @unchecked Sendable {
+    // @unchecked: every stored var is touched only by `serve`, which runs on a single task.
+    var configuration: Configuration
+    var scheduler: Scheduler
+    var index: [String: SnapshotIndex.Entry] = [:]
+    let cycle: Cycle
+    let notifier: SystemdNotifier
+    let logger: Logger
+    let heartbeat: Heartbeat
+
+    init(configuration: Configuration, states: [String: SourceState], cycle: Cycle, notifier: SystemdNotifier, logger: Logger, heartbeat: Heartbeat) {
+        self.configuration = configuration
+        self.scheduler = Scheduler(configuration: configuration, states: states)
+        self.cycle = cycle
+        self.notifier = notifier
+        self.logger = logger
+        self.heartbeat = heartbeat
+    }
+
+    func serve(_ events: AsyncStream<Daemon.Event>) async {
+        // Every persona gets a snapshot before READY=1, from the store if none of its sources is due yet.
+        await runDue(snapshotAll: true)
+        notifier.notify("READY=1\nSTATUS=\(status())")
+        logger.info("ready: \(status())")
+        for await event in events {
+            guard !Task.isCancelled else { break }
+            heartbeat.beat()
+            switch event {
+            case .tick:
+                await runDue()
+            case .refresh:
+                logger.info("SIGUSR1: refreshing every persona")
+                scheduler.makeAllDue(at: Date())
+                await runDue()
+            case .reload:
+                await reload()
+            }
+        }
+    }
+
+    private func runDue(snapshotAll: Bool = false) async {
+        let now = Date()
+        let jobs = scheduler.dueJobs(at: now)
+        guard !jobs.isEmpty || snapshotAll else { return }
+        let report = await cycle.run(jobs, configuration: configuration, heartbeat: heartbeat,
+                                      snapshot: snapshotAll ? Set(configuration.personas.map(\.id)) : nil)
+        guard !Task.isCancelled else { return }
+        for outcome in report.outcomes { scheduler.reschedule(outcome.key, at: outcome.nextAttempt) }
+        for entry in report.entries { index[entry.id] = entry }
+        writeIndex()
+        notifier.notify("STATUS=\(status())")
+    }
+
+    private func reload() async {
+        notifier.notify("RELOADING=1\nSTATUS=reloading \(configuration.file)")
+        do throws(ConfigError) {
+            var next = try ConfigLoader.load(path: configuration.file)
+            for (name, old, new) in [("state_directory", configuration.stateDirectory, next.stateDirectory),
+                                     ("snapshot_directory", configuration.snapshotDirectory, next.snapshotDirectory),
+                                     ("pid_file", configuration.pidFile, next.pidFile)] where old != new {
+                logger.warning("reload: \(name) changed to \(new); it takes effect after a restart, keeping \(old)")
+            }
+            next.stateDirectory = configuration.stateDirectory
+            next.snapshotDirectory = configuration.snapshotDirectory
+            next.pidFile = configuration.pidFile
+            let kept = Set(next.personas.map(\.id.rawValue))
+            for id in index.keys where !kept.contains(id) {
+                index[id] = nil
+                removeSnapshot(of: id)
+                logger.info("reload: persona \(id) removed")
+            }
+            applyLimits(next)
+            configuration = next
+            let changed = scheduler.apply(next, now: Date())
+            logger.info("reload: configuration re-read from \(next.file); \(changed.count) sources new or changed")
+            notifier.notify("READY=1")
+            writeIndex()
+            await runDue()
+        } catch {
+            logger.error("reload failed, keeping the configuration in force: \(error)")
+            notifier.notify("READY=1\nSTATUS=reload failed: \(error); \(status())")
+        }
+    }
+
+    /// A removed persona's snapshot goes with it: `index.json` no longer lists it, and a reader
+    /// that opens its file by name finds none rather than a score that is no longer kept.
+    private func removeSnapshot(of id: String) {
+        let path = (configuration.snapshotDirectory as NSString).appendingPathComponent("\(id).json")
+        guard unlink(path) == 0 || errno == ENOENT else {
+            logger.warning("reload: persona \(id) removed, but its snapshot \(path) could not be deleted: \(String(cString: strerror(errno)))")
+            return
+        }
+    }
+
+    /// `max_connections` and `max_per_host` apply at once: running transfers finish, new ones
+    /// are attached under the new caps.
+    private func applyLimits(_ next: Configuration) {
+        guard next.maximumConnections != configuration.maximumConnections || next.maximumPerHost != configuration.maximumPerHost else { return }
+        cycle.engine.setLimits(maximumConcurrent: next.maximumConnections, maximumPerHost: next.maximumPerHost)
+        logger.info("reload: max_connections \(configuration.maximumConnections) → \(next.maximumConnections), max_per_host \(configuration.maximumPerHost) → \(next.maximumPerHost), applied")
+    }
+
+    private func writeIndex() {
+        let entries = index.values.sorted { $0.id < $1.id }
+        do {
+            try cycle.writer.write(SnapshotIndex(generatedAt: Date(), personas: entries))
+        } catch {
+            logger.error("cannot write index.json: \(error)")
+        }
+    }
+
+    /// One line for `systemctl status`: counts by state, side by side; never a combined score.
+    func status() -> String {
+        var counts: [ScoreStatus: Int] = [:]
+        for entry in index.values { counts[entry.status, default: 0] += 1 }
+        let parts = ScoreStatus.allCases.compactMap { status in counts[status].map { "\($0) \(status.rawValue)" } }
+        return "\(configuration.personas.count) personas" + (parts.isEmpty ? "" : ": " + parts.joined(separator: ", "))
+    }
+}
