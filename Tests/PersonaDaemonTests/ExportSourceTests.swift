@@ -11,15 +11,10 @@ import TestSupport
     static let demo = TestPaths.packageRoot.appendingPathComponent("Config/demo/x-archive.zip").path
 
     func harness(_ server: FixtureServer, archive: String) throws -> Harness {
-        try Harness(server: server, personas: """
-            [[persona]]
-            id = "ana-x"
-            network = "x"
-            handle = "demo_ana"
-              [[persona.source]]
-              kind = "export"
-              path = "\(archive)"
-            """)
+        try Harness(server: server) { config, base in
+            config
+                .persona("ana-x", network: "x", handle: "demo_ana", sources: [("kind", "export"), ("path", "\(archive)")])
+        }
     }
 
     @Test func unchangedOrCopiedArchivesAreNotReadAgainAndADamagedOneKeepsTheLastGoodScoreStale() async throws {
@@ -104,15 +99,10 @@ import TestSupport
         let range = try #require(bytes.range(of: marker))
         bytes[range.lowerBound] = UInt8(ascii: "P")
         try bytes.write(to: URL(fileURLWithPath: archive))
-        let harness = try Harness(server: server, personas: """
-            [[persona]]
-            id = "big"
-            network = "x"
-            handle = "big"
-              [[persona.source]]
-              kind = "export"
-              path = "\(archive)"
-            """)
+        let harness = try Harness(server: server) { config, base in
+            config
+                .persona("big", network: "x", handle: "big", sources: [("kind", "export"), ("path", "\(archive)")])
+        }
         let damaged = try await harness.refresh()
         #expect(damaged.error?.contains("CRC-32") == true, "\(damaged.error ?? "")")
         #expect(try harness.store.posts(persona: harness.persona.id).isEmpty)

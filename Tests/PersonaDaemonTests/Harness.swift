@@ -18,19 +18,14 @@ final class Harness {
     let refresher: SourceRefresh
     let scorer: PersonaScorer
 
-    /// `personas` is the TOML of the `[[persona]]` tables; `BASE` in it becomes the server's URL.
-    init(server: FixtureServer, personas: String, window: String = "3650d") throws {
+    /// `personas` adds the `[[persona]]` tables to a configuration whose state lives in a
+    /// temporary directory; it is given the server's base URL.
+    init(server: FixtureServer, window: String = "3650d", personas: (TOMLConfig, _ base: String) -> TOMLConfig) throws {
         self.server = server
         directory = try TemporaryDirectory("pipeline")
-        let text = """
-            [daemon]
-            state_directory = "\(directory.path)/state"
-            interval = "10m"
-            jitter = 0.1
-            [scoring]
-            window = "\(window)"
-
-            """ + personas.replacingOccurrences(of: "BASE", with: server.base)
+        let base = TOMLConfig(daemon: [("state_directory", "\(directory.path)/state"), ("interval", "10m"), ("jitter", 0.1)],
+                              scoring: [("window", .string(window))])
+        let text = personas(base, server.base).description
         configuration = try ConfigLoader.parse(text, file: directory.file("personad.toml"))
         try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true)
         store = try Store(path: configuration.databasePath)

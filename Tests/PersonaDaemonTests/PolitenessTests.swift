@@ -16,15 +16,10 @@ import TestSupport
         """
 
     func harness(_ server: FixtureServer, path: String = "/feed.xml") throws -> Harness {
-        try Harness(server: server, personas: """
-            [[persona]]
-            id = "blog"
-            network = "blog"
-            handle = "blog"
-              [[persona.source]]
-              kind = "feed"
-              url = "BASE\(path)"
-            """)
+        try Harness(server: server) { config, base in
+            config
+                .persona("blog", network: "blog", handle: "blog", sources: [("kind", "feed"), ("url", "\(base)\(path)")])
+        }
     }
 
     @Test func tooManyRequestsWithRetryAfterIsAFloorOnTheNextRequest() async throws {

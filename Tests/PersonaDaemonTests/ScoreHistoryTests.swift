@@ -32,15 +32,10 @@ import PersonaSnapshots
     }
 
     func harness(_ server: FixtureServer) throws -> Harness {
-        try Harness(server: server, personas: """
-            [[persona]]
-            id = "blog"
-            network = "blog"
-            handle = "blog"
-              [[persona.source]]
-              kind = "feed"
-              url = "BASE/feed.xml"
-            """, window: "90d")
+        try Harness(server: server, window: "90d") { config, base in
+            config
+                .persona("blog", network: "blog", handle: "blog", sources: [("kind", "feed"), ("url", "\(base)/feed.xml")])
+        }
     }
 
     func cycle(_ harness: Harness) throws -> Cycle {

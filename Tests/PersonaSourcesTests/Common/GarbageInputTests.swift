@@ -20,20 +20,40 @@ import TestSupport
         #"{"kind":"Listing","data":{"after":null,"children":[{"kind":"t3","data":{"id":"a","created_utc":1700000000,"score":3,"num_comments":1}}]}}"#,
     ]
 
-    func feed(_ bytes: Data) {
-        _ = try? FeedReader().read(bytes, location: "garbage", handle: "h")
-        _ = try? YouTubeFeedReader().read(bytes, location: "garbage", handle: "h")
+    /// What the readers made of the inputs: a result, or a `SourceError` (typed throws: nothing else
+    /// can come out). Both must occur, or the inputs did not test what they should.
+    struct Tally {
+        var read = 0
+        var refused = 0
+        var total: Int { read + refused }
+
+        mutating func count<T>(_ body: () throws(SourceError) -> T) {
+            do {
+                _ = try body()
+                read += 1
+            } catch {
+                #expect(!error.description.isEmpty)
+                refused += 1
+            }
+        }
     }
 
-    func api(_ bytes: Data) {
+    func feed(_ bytes: Data, _ tally: inout Tally) {
+        tally.count { () throws(SourceError) in try FeedReader().read(bytes, location: "garbage", handle: "h") }
+        tally.count { () throws(SourceError) in try YouTubeFeedReader().read(bytes, location: "garbage", handle: "h") }
+    }
+
+    func api(_ bytes: Data, _ tally: inout Tally) {
         for reader in [MastodonAPIReader() as any RemoteReader, BlueskyAPIReader(), RedditAPIReader()] {
             var poll = reader.makePoll(PollContext(url: "http://127.0.0.1:1", handle: "h", windowStart: .distantPast, memo: ["account_id": "1"]))
             var steps = 0
             while let request = poll.nextRequest(), steps < 4 {
                 steps += 1
-                do {
+                do throws(SourceError) {
                     try poll.receive(SourceResponse(url: request.url, status: 200, headers: ["link": "<http://x>; rel=\"next\""], body: bytes))
+                    tally.read += 1
                 } catch {
+                    tally.refused += 1
                     break
                 }
             }
@@ -45,26 +65,29 @@ import TestSupport
 
     @Test func randomBytesAndTruncatedDocuments() {
         var random = SplitMix(state: 20261127)
+        var tally = Tally()
         for _ in 0..<(3 * Self.rounds) {
             let count = Int.random(in: 0...600, using: &random)
             let bytes = Data((0..<count).map { _ in UInt8.random(in: 0...255, using: &random) })
-            feed(bytes)
-            api(bytes)
+            feed(bytes, &tally)
+            api(bytes, &tally)
         }
         for document in Self.documents {
             let data = Data(document.utf8)
-            for cut in stride(from: 0, through: data.count, by: 3) { feed(data.prefix(cut)) }
+            for cut in stride(from: 0, through: data.count, by: 3) { feed(data.prefix(cut), &tally) }
             // Bytes flipped at random places.
             for _ in 0..<Self.rounds {
                 var copy = data
                 copy[Int.random(in: 0..<copy.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
-                feed(copy)
+                feed(copy, &tally)
             }
         }
         for page in Self.apiPages {
             let data = Data(page.utf8)
-            for cut in stride(from: 0, through: data.count, by: 3) { api(data.prefix(cut)) }
+            for cut in stride(from: 0, through: data.count, by: 3) { api(data.prefix(cut), &tally) }
         }
+        #expect(tally.total >= 6 * Self.rounds, "only \(tally.total) inputs were read")
+        #expect(tally.read > 0 && tally.refused > 0, "read \(tally.read), refused \(tally.refused): the inputs test one side only")
     }
 
     @Test func exportsWithGarbageEntries() throws {
@@ -77,6 +100,7 @@ import TestSupport
                      "Shares.csv", "messages.csv", "Connections.csv", "Invitations.csv"]
         let readers: [any ExportReader] = [XArchiveReader(), MastodonExportReader(), RedditExportReader(), FacebookExportReader(),
                                            InstagramExportReader(), LinkedInExportReader()]
+        var tally = Tally()
         for round in 0..<max(10, Self.rounds / 3) {
             let root = "r\(round)"
             for name in names {
@@ -89,7 +113,9 @@ import TestSupport
                 try bytes.write(to: URL(fileURLWithPath: directory.file("\(root)/\(name)")))
             }
             let archive = try ExportArchive(path: directory.file(root))
-            for reader in readers { _ = try? reader.read(archive, handle: "h") }
+            for reader in readers { tally.count { () throws(SourceError) in try reader.read(archive, handle: "h") } }
         }
+        #expect(tally.total == readers.count * max(10, Self.rounds / 3))
+        #expect(tally.refused > 0, "no garbage export was refused")
     }
 }

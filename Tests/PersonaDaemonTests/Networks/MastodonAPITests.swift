@@ -1,0 +1,217 @@
+import Foundation
+import PersonaModel
+import PersonaStore
+import Testing
+import TestSupport
+@testable import PersonaDaemon
+
+/// The Mastodon API reader through the real source refresh and libcurl, against a loopback server
+/// shaped like an instance: paging with `Link`, counts, boosts left out, self-replies, who reacted, 304 reuse.
+@Suite(.serialized) struct MastodonAPITests {
+    // MARK: Mastodon
+
+    static func status(_ id: String, days: Double, replyTo: String? = nil, replyAccount: String? = nil, replies: Int = 0,
+                       reblogs: Int = 0, favourites: Int = 0, quotes: Int? = nil, reblog: Bool = false, tags: [String] = []) -> String {
+        let quote = quotes.map { #", "quotes_count": \#($0)"# } ?? ""
+        let reblogValue = reblog ? #"{"id": "9\#(id)", "uri": "https://other.example/users/x/statuses/9\#(id)"}"# : "null"
+        let tagList = tags.map { #"{"name": "\#($0)", "url": "https://social.example/tags/\#($0)"}"# }.joined(separator: ", ")
+        return """
+            {"id": "\(id)", "uri": "https://social.example/users/ana/statuses/\(id)", "url": "https://social.example/@ana/\(id)",
+             "created_at": "\(daysAgo(days))", "in_reply_to_id": \(replyTo.map { "\"\($0)\"" } ?? "null"),
+             "in_reply_to_account_id": \(replyAccount.map { "\"\($0)\"" } ?? "null"), "sensitive": false, "spoiler_text": "",
+             "visibility": "public", "language": "en", "replies_count": \(replies), "reblogs_count": \(reblogs),
+             "favourites_count": \(favourites)\(quote), "content": "<p>post \(id) &amp; more</p>", "reblog": \(reblogValue),
+             "account": {"id": "109", "username": "ana", "acct": "ana", "followers_count": 321},
+             "media_attachments": [], "mentions": [], "tags": [\(tagList)], "emojis": []}
+            """
+    }
+
+    /// One Mastodon API persona, `ana`, against the fixture server.
+    static func mastodon(_ server: FixtureServer, engagers: Int? = nil, timeout: String? = nil) throws -> Harness {
+        try Harness(server: server) { config, base in
+            var source: TOMLConfig.Keys = [("kind", "api"), ("url", "\(base)")]
+            if let engagers { source.append(("engagers", .integer(engagers))) }
+            if let timeout { source.append(("timeout", .string(timeout))) }
+            return config.persona("ana-mastodon", network: "mastodon", handle: "ana", sources: source)
+    }
+    }
+
+    @Test func mastodonPagesCountsBoostsRepliesThen304() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "username": "ana", "acct": "ana", "followers_count": 321, "statuses_count": 7}"#)
+        let first = "/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true"
+        let second = first + "&max_id=104"
+        server.set(first, headers: ["Link": "<\(server.url(second))>; rel=\"next\", <\(server.url(first + "&min_id=107"))>; rel=\"prev\""], json: "[" + [
+            Self.status("107", days: 1, replies: 5, reblogs: 2, favourites: 9, quotes: 1, tags: ["Swift"]),
+            Self.status("106", days: 2, replyTo: "55", replyAccount: "77", replies: 1, favourites: 2),
+            Self.status("105", days: 3, replyTo: "107", replyAccount: "109"),
+            Self.status("104", days: 4, reblog: true),
+        ].joined(separator: ",") + "]")
+        server.set(second, headers: ["Link": "<\(server.url(first + "&max_id=90"))>; rel=\"next\""], json: "[" + [
+            Self.status("103", days: 20, replies: 3, reblogs: 1, favourites: 4),
+            Self.status("90", days: 5000, replies: 100),
+        ].joined(separator: ",") + "]")
+        let harness = try Self.mastodon(server)
+        let outcome = try await harness.refresh()
+        #expect(outcome.error == nil, "\(outcome.error ?? "")")
+        let posts = try harness.posts()
+        #expect(posts.count == 5) // 4 own on page 1 minus the boost, 2 on page 2
+        let original = try #require(posts["https://social.example/users/ana/statuses/107"])
+        #expect(original.kind == .original)
+        #expect(original.counts == EngagementCounts(replies: 5, reposts: 3, likes: 9)) // quotes count as amplification
+        #expect(original.tags == ["swift"])
+        #expect(original.text == "post 107 & more")
+        #expect(posts["https://social.example/users/ana/statuses/106"]?.kind == .reply)
+        #expect(posts["https://social.example/users/ana/statuses/105"]?.kind == .selfReply)
+        #expect(posts["https://social.example/users/ana/statuses/104"] == nil)
+        // Paging stopped at the page that reached past the window: no third request.
+        #expect(server.requests("/api/v1/accounts/109/statuses").count == 2)
+        #expect(server.requests.allSatisfy { $0.gzipped || $0.status != 200 || $0.acceptEncoding == nil })
+        #expect(server.requests.contains { $0.gzipped })
+        #expect(server.requests.first?.userAgent?.hasPrefix("personad") == true)
+        let state = try #require(try harness.state())
+        #expect(state.memo["account_id"] == "109")
+        #expect(state.audience == 321)
+
+        // Second poll: the account id is cached, the first page is conditional and answered 304.
+        let before = server.requests.count
+        let again = try await harness.refresh()
+        #expect(again.error == nil)
+        let newRequests = Array(server.requests.dropFirst(before))
+        #expect(newRequests.map(\.target) == [FixtureServer.normalize(first)])
+        #expect(newRequests.first?.status == 304 && newRequests.first?.ifNoneMatch != nil)
+        #expect(try harness.posts().count == 5)
+        let snapshot = try harness.snapshot()
+        #expect(snapshot.sources.first?.status == .ok)
+        #expect(snapshot.sources.first?.httpStatus == 304)
+    }
+
+    // MARK: Bluesky
+
+    @Test func mastodonEngagersArePeopleCountedOncePerWindow() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
+        func timeline(bumped: Bool) -> String {
+            "[" + (1...12).map { index in
+                Self.status("\(300 + index)", days: Double(index), replies: index == 1 ? 2 : 0, favourites: index == 1 && bumped ? 14 : 13)
+            }.joined(separator: ",") + "]"
+        }
+        let statuses = "/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true"
+        server.set(statuses, json: timeline(bumped: false))
+        func account(_ id: String) -> String { #"{"id": "\#(id)", "username": "u\#(id)", "acct": "u\#(id)"}"# }
+        for index in 1...12 {
+            // Ten pod accounts, two people of this post's own, and the persona itself.
+            let likers = (0..<10).map { "pod\($0)" } + ["fan\(index)a", "fan\(index)b", "109"]
+            server.set("/api/v1/statuses/\(300 + index)/favourited_by?limit=80", json: "[" + likers.map(account).joined(separator: ",") + "]")
+        }
+        server.set("/api/v1/statuses/301/context", json: #"{"ancestors": [], "descendants": [\#(Self.status("401", days: 0.5, replyTo: "301", replyAccount: "109").replacingOccurrences(of: #""account": {"id": "109""#, with: #""account": {"id": "777""#)), \#(Self.status("402", days: 0.4, replyTo: "401", replyAccount: "777"))]}"#)
+        let harness = try Self.mastodon(server, engagers: 20)
+        #expect(try await harness.refresh().error == nil)
+        #expect(server.requests("/api/v1/statuses/").count == 13) // twelve favourited_by, one context
+        let engagements = try harness.store.engagements(persona: harness.persona.id)
+        #expect(engagements.filter { $0.metric == .applause }.count == 12 * 12)
+        #expect(!engagements.contains { $0.actor == "109" })
+        #expect(engagements.filter { $0.metric == .conversation }.map(\.actor) == ["777"])
+        let posts = try harness.posts()
+        #expect(posts["https://social.example/users/ana/statuses/305"]?.counts.likes == 12) // 13 less the persona's own
+        let applause = try #require(try harness.snapshot().score.components.first { $0.name == "applause" })
+        // Per post: ten pod accounts × 1/12 + two people = 2.83 likes, not 12.
+        #expect(abs(try #require(applause.raw) - (10.0 / 12 + 2)) < 1e-9)
+        #expect(applause.reason.contains("on 12 posts the likers are known: 34 people, each counted once in the window"), "\(applause.reason)")
+
+        // Unchanged timeline: 304, nobody looked up again.
+        let before = server.requests("/api/v1/statuses/").count
+        #expect(try await harness.refresh().error == nil)
+        #expect(server.requests("/api/v1/statuses/").count == before)
+        // One post's counts moved: only that post is looked up.
+        server.set(statuses, json: timeline(bumped: true))
+        #expect(try await harness.refresh().error == nil)
+        let after = server.requests("/api/v1/statuses/").map(\.target).dropFirst(before)
+        #expect(Array(after) == ["/api/v1/statuses/301/favourited_by?limit=80", "/api/v1/statuses/301/context"])
+    }
+
+    @Test func aFailedEngagerLookupSkipsThatPostAndKeepsTheTimeline() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
+        server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + [
+            Self.status("501", days: 1, favourites: 3), Self.status("502", days: 2, favourites: 2),
+        ].joined(separator: ",") + "]")
+        server.set("/api/v1/statuses/501/favourited_by?limit=80", .init(status: 401, body: Data(#"{"error": "auth required"}"#.utf8)))
+        server.set("/api/v1/statuses/502/favourited_by?limit=80", json: "[{\"id\": \"7\"}, {\"id\": \"8\"}]")
+        server.set("/api/v1/statuses/503/favourited_by?limit=80", json: "[{\"id\": \"9\"}, {\"id\"")  // cut short
+        let harness = try Self.mastodon(server)
+        #expect(try await harness.refresh().error == nil)
+        #expect(try harness.posts().count == 2)
+        #expect(try harness.store.engagements(persona: harness.persona.id).map(\.actor).sorted() == ["7", "8"])
+        // 501 is asked again next time (its counts were never looked up); 502 is not.
+        server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + [
+            Self.status("501", days: 1, favourites: 3), Self.status("502", days: 2, favourites: 2), Self.status("503", days: 0.5, favourites: 1),
+        ].joined(separator: ",") + "]")
+        let before = server.requests.count
+        // A malformed answer (503's) is skipped like a refused one: the timeline still lands.
+        #expect(try await harness.refresh().error == nil)
+        #expect(server.requests.dropFirst(before).map(\.target).filter { $0.contains("/statuses/50") }
+                == ["/api/v1/statuses/501/favourited_by?limit=80", "/api/v1/statuses/503/favourited_by?limit=80"])
+        #expect(try harness.posts().count == 3)
+        #expect(try harness.store.engagements(persona: harness.persona.id).count == 2)
+    }
+
+    @Test func aTimedOutEngagerLookupIsSkippedToo() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
+        server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + Self.status("601", days: 1, favourites: 3) + "]")
+        server.set("/api/v1/statuses/601/favourited_by?limit=80", .init(body: Data("[]".utf8), delay: .seconds(4)))
+        let harness = try Self.mastodon(server, timeout: "1s")
+        #expect(try await harness.refresh().error == nil)
+        #expect(try harness.posts().count == 1)
+        #expect(try harness.store.engagements(persona: harness.persona.id).isEmpty)
+    }
+
+    @Test func mastodonExportAndAPIMakeOnePersonaWithTwoSources() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 12}"#)
+        server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + [
+            Self.status("201", days: 1, replies: 4, reblogs: 1, favourites: 6),
+            Self.status("202", days: 2, replies: 2, reblogs: 0, favourites: 3),
+        ].joined(separator: ",") + "]")
+        let archive = try TemporaryDirectory("mastodon-export")
+        defer { archive.remove() }
+        func create(_ id: String, _ days: Double) -> String {
+            """
+            {"id": "https://social.example/users/ana/statuses/\(id)/activity", "type": "Create", "actor": "https://social.example/users/ana",
+             "published": "\(daysAgo(days))", "to": ["https://www.w3.org/ns/activitystreams#Public"], "cc": ["https://social.example/users/ana/followers"],
+             "object": {"id": "https://social.example/users/ana/statuses/\(id)", "type": "Note", "published": "\(daysAgo(days))",
+                        "content": "<p>old post \(id)</p>", "inReplyTo": null, "to": ["https://www.w3.org/ns/activitystreams#Public"],
+                        "cc": [], "tag": []}}
+            """
+        }
+        try archive.write("outbox.json", #"{"@context": "https://www.w3.org/ns/activitystreams", "id": "outbox.json", "type": "OrderedCollection", "totalItems": 99, "orderedItems": ["# + [
+            create("201", 1), create("150", 200), create("151", 201),
+        ].joined(separator: ",") + "]}")
+        try archive.write("actor.json", #"{"id": "https://social.example/users/ana", "type": "Person", "preferredUsername": "ana"}"#)
+        let harness = try Harness(server: server) { config, base in
+            config
+                .persona("ana-mastodon", network: "mastodon", handle: "ana", sources: [("kind", "export"), ("path", "\(archive.path)")], [("kind", "api"), ("url", "\(base)")])
+        }
+        #expect(try await harness.refresh(0).error == nil)
+        #expect(try await harness.refresh(1).error == nil)
+        let posts = try harness.posts()
+        // 201 is in both sources: one post, with the API's counts; 150, 151 from the export; 202 from the API.
+        #expect(posts.count == 4)
+        #expect(posts["https://social.example/users/ana/statuses/201"]?.counts == EngagementCounts(replies: 4, reposts: 1, likes: 6))
+        #expect(posts["https://social.example/users/ana/statuses/150"]?.counts == EngagementCounts())
+        let snapshot = try harness.snapshot()
+        #expect(snapshot.sources.map(\.kind) == [.export, .api])
+        #expect(snapshot.sources.allSatisfy { $0.status == .ok })
+        #expect(snapshot.score.sample.posts == 4)
+        // The archive cannot measure replies, the API can: measured. The API states the audience.
+        #expect(snapshot.score.components.first { $0.name == "conversation" }?.measured == true)
+        #expect(snapshot.score.components.first { $0.name == "audience" }?.raw == 12)
+        #expect(snapshot.score.calibration?.network == .mastodon)
+    }
+}
