@@ -35,7 +35,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "PersonaUtilities"),
-        .target(name: "PersonaModel", dependencies: ["PersonaUtilities"]),
+        .target(name: "PersonaModel"),
         .target(name: "PersonaScoring", dependencies: ["PersonaModel"]),
         .target(
             name: "PersonaSources",
@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "PersonaSourcesTests", dependencies: ["PersonaSources", "PersonaModel", "PersonaUtilities", "TestSupport"]),
         .testTarget(name: "PersonaFetchTests", dependencies: ["PersonaFetch", "PersonaUtilities", "TestSupport", .product(name: "FlyingFox", package: "FlyingFox")]),
         .testTarget(name: "PersonaStoreTests", dependencies: ["PersonaStore", "PersonaSnapshots", "PersonaModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "PersonaSnapshotsTests", dependencies: ["PersonaSnapshots", "PersonaModel", "TestSupport"]),
+        .testTarget(name: "PersonaSnapshotsTests", dependencies: ["PersonaSnapshots", "PersonaModel", "PersonaUtilities", "TestSupport"]),
         .testTarget(name: "PersonaConfigTests", dependencies: ["PersonaConfig", "PersonaSources", "TestSupport"]),
         .testTarget(
             name: "PersonaDaemonTests",

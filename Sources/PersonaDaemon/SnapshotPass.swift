@@ -158,7 +158,8 @@ struct SnapshotPass: Sendable {
             $0.value != score.value || $0.status != score.status || $0.formulaVersion != score.formulaVersion
         } ?? true
         snapshot.score.previous = scoreChanged ? recent.first : recent.dropFirst().first
-        let fingerprint = SnapshotFingerprint.of(snapshot)
+        let prepared = SnapshotJSON.Prepared(snapshot)
+        let fingerprint = prepared.fingerprint
         let path = (writer.directory as NSString).appendingPathComponent(fileName)
         let fresh = previous.map { Self.stillStands($0, persona: persona, configuration: configuration, path: path, now: now) } ?? false
         var result = Scored(entry: SnapshotIndex.Entry(
@@ -169,7 +170,7 @@ struct SnapshotPass: Sendable {
             return result
         }
         do {
-            result.staged = try writer.stage(snapshot, fileName: fileName)
+            result.staged = try writer.stage(prepared.data, fileName: fileName)
         } catch {
             logger.error("persona \(persona.id): cannot write its snapshot: \(error)")
             return nil

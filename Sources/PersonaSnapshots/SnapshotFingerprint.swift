@@ -9,9 +9,13 @@ import PersonaUtilities
 /// It hashes `SnapshotJSON`'s own rendering of the snapshot, with the clock-driven members left
 /// out, so a field added to the format is part of the fingerprint without being listed again.
 public enum SnapshotFingerprint {
-    public static func of(_ snapshot: PersonaSnapshot) -> String {
+    public static func of(_ snapshot: PersonaSnapshot) -> String { of(SnapshotJSON.value(snapshot)) }
+
+    /// The compact rendering without the clock, fed straight into the hash (never held in memory),
+    /// numbers as their 64 bits rather than their text.
+    static func of(_ value: SnapshotJSON.Value) -> String {
         var hash = StableHash()
-        hash.combine(SnapshotJSON.bytes(SnapshotJSON.value(snapshot), pretty: false, clock: false))
+        SnapshotJSON.write(value, indent: nil, clock: false, into: &hash)
         return hash.hex
     }
 

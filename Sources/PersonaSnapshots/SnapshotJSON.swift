@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// Writes snapshot files: pretty-printed JSON with sorted keys and explicit nulls, dates in RFC
 /// 3339 (UTC, whole seconds), the shape `SnapshotCoding.decoder()` reads back.
@@ -9,7 +10,7 @@ import PersonaModel
 /// output with `JSONDecoder` and validate it against the published schema.
 public enum SnapshotJSON {
     /// A JSON value with object members kept in the order given (callers give them sorted).
-    indirect enum Value {
+    indirect enum Value: Sendable {
         case object([(String, Value)])
         case array([Value])
         case string(String)
@@ -24,6 +25,21 @@ public enum SnapshotJSON {
 
     public static func encode(_ snapshot: PersonaSnapshot) -> Data {
         render(value(snapshot))
+    }
+
+    /// A snapshot turned into its JSON tree once: its fingerprint and, if it is to be written, its
+    /// file bytes both come from that one tree (a cycle fingerprints thousands of snapshots).
+    public struct Prepared: Sendable {
+        let value: Value
+        public let fingerprint: String
+
+        public init(_ snapshot: PersonaSnapshot) {
+            value = SnapshotJSON.value(snapshot)
+            fingerprint = SnapshotFingerprint.of(value)
+        }
+
+        /// The file's bytes.
+        public var data: Data { SnapshotJSON.render(value) }
     }
 
     public static func encode(_ index: SnapshotIndex) -> Data {
@@ -199,20 +215,23 @@ public enum SnapshotJSON {
         return out
     }
 
-    private static func newline(_ indent: Int?, into out: inout [UInt8]) {
+    private static func newline<Sink: ByteSink>(_ indent: Int?, into out: inout Sink) {
         guard let indent else { return }
         out.append(0x0A)
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
     }
 
-    private static func write(_ value: Value, indent: Int?, clock: Bool, into out: inout [UInt8]) {
+    static func write<Sink: ByteSink>(_ value: Value, indent: Int?, clock: Bool, into out: inout Sink) {
         let inner = indent.map { $0 + 2 }
         switch value {
         case .clock(let full, let stable):
             write(clock ? full : stable ?? .null, indent: indent, clock: clock, into: &out)
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .integer(let number) where Sink.hashesNumbers: out.hash(UInt64(bitPattern: Int64(number)))
         case .integer(let number): out.append(contentsOf: String(number).utf8)
+        case .number(let number) where Sink.hashesNumbers && number.isFinite:
+            out.hash(number == 0 ? 0 : number.bitPattern) // -0 is written as 0
         case .number(let number):
             if !number.isFinite {
                 out.append(contentsOf: "null".utf8)
@@ -248,7 +267,13 @@ public enum SnapshotJSON {
         }
     }
 
-    private static func writeString(_ text: String, into out: inout [UInt8]) {
+    private static func writeString<Sink: ByteSink>(_ text: String, into out: inout Sink) {
+        if Sink.hashesNumbers {
+            // A hash needs no escaping: the length, then the bytes, tell strings apart.
+            out.hash(UInt64(text.utf8.count))
+            out.append(contentsOf: text.utf8)
+            return
+        }
         out.append(UInt8(ascii: "\""))
         let utf8 = text.utf8
         // Most strings need no escaping: copy them whole.
@@ -275,5 +300,33 @@ public enum SnapshotJSON {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Where `SnapshotJSON` writes: an array of bytes (a file), or a hash fed byte by byte (a
+/// fingerprint, computed without holding the rendering).
+///
+/// A hash takes numbers as their 64 bits rather than their text (formatting a number allocates) and
+/// strings as their length and bytes, unescaped: a fingerprint needs only to change when they do.
+protocol ByteSink {
+    static var hashesNumbers: Bool { get }
+    mutating func append(_ byte: UInt8)
+    mutating func append(contentsOf bytes: some Sequence<UInt8>)
+    mutating func hash(_ word: UInt64)
+}
+
+extension Array: ByteSink where Element == UInt8 {
+    static var hashesNumbers: Bool { false }
+    mutating func hash(_ word: UInt64) {}
+}
+
+extension StableHash: ByteSink {
+    static var hashesNumbers: Bool { true }
+    mutating func append(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* 0x100000001b3 }
+    mutating func append(contentsOf bytes: some Sequence<UInt8>) { combine(bytes) }
+    /// A number: a marker byte, then its eight bytes.
+    mutating func hash(_ word: UInt64) {
+        append(0x23)
+        for shift in stride(from: 0, to: 64, by: 8) { append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
     }
 }

@@ -105,7 +105,12 @@ public struct SnapshotWriter: Sendable {
     /// snapshots stage them as they go, from several threads at once, so that their bodies need
     /// not all be in memory; `publish` then makes them durable and visible together.
     public func stage(_ snapshot: PersonaSnapshot, fileName: String) throws(SnapshotWriteError) -> StagedFile {
-        let temporary = try writeTemporary(SnapshotJSON.encode(snapshot), fileName: fileName, sync: false)
+        try stage(SnapshotJSON.encode(snapshot), fileName: fileName)
+    }
+
+    /// The same, for bytes already rendered (`SnapshotJSON.Prepared.data`).
+    public func stage(_ data: Data, fileName: String) throws(SnapshotWriteError) -> StagedFile {
+        let temporary = try writeTemporary(data, fileName: fileName, sync: false)
         return StagedFile(temporary: temporary, target: (directory as NSString).appendingPathComponent(fileName))
     }
 

@@ -106,7 +106,8 @@ enum StoreColumns {
 
     private static func read<T>(_ text: String, column: String, empty: T,
                                 _ body: (inout JSONCursor) throws(JSONCursor.Failure) -> T) throws(Malformed) -> T {
-        guard !text.isEmpty else { return empty }
+        // Most rows hold no tags, validators or memo: no cursor for those.
+        guard !text.isEmpty, text != "[]", text != "{}" else { return empty }
         var text = text
         let result: Result<T, JSONCursor.Failure> = text.withUTF8 { bytes in
             var cursor = JSONCursor(bytes)

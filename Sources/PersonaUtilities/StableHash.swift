@@ -1,16 +1,28 @@
 /// FNV-1a, 64 bits: a hash that is the same in every run and on every machine (Swift's `Hasher`
 /// is seeded per process). Used for ids made from content and for change detection, never for
 /// security.
+///
+/// The combining functions are `@inlinable` so that callers in other modules get a loop
+/// specialised for their byte sequence: a cycle hashes every snapshot it renders.
 public struct StableHash: Sendable {
-    public private(set) var value: UInt64 = 0xcbf29ce484222325
+    /// The state so far; read it as the hash (or use `hex`).
+    public var value: UInt64 = 0xcbf29ce484222325
 
-    public init() {}
+    @inlinable public init() {}
 
-    public mutating func combine(_ bytes: some Sequence<UInt8>) {
+    @inlinable public mutating func combine(_ bytes: some Sequence<UInt8>) {
         for byte in bytes { value = (value ^ UInt64(byte)) &* 0x100000001b3 }
     }
 
-    public mutating func combine(_ text: String) { combine(text.utf8) }
+    @inlinable public mutating func combine(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { buffer in
+            var state = value
+            for byte in buffer { state = (state ^ UInt64(byte)) &* 0x100000001b3 }
+            value = state
+        }
+    }
+
+    @inlinable public mutating func combine(_ text: String) { combine(text.utf8) }
 
     /// Lower-case hexadecimal.
     public var hex: String { String(value, radix: 16) }

@@ -160,7 +160,9 @@ final class Installation: Sendable {
                 if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                    let score = object["score"] as? [String: Any] { generations.insert("\(score["value"] ?? "")|\(score["sample"] ?? "")") }
                 reads += 1
-                usleep(1_000)
+                // Sleeping yields the thread: a blocked cooperative thread would starve the other
+                // suites' loopback servers, which run on the same two-thread pool.
+                try await Task.sleep(for: .milliseconds(1))
             }
         }
         #expect(generations.count > 3, "the snapshot was not rewritten while it was read: \(generations)")
@@ -271,9 +273,9 @@ final class Installation: Sendable {
         try publish(2)
         first.signal(SIGUSR1)
         var sawStaged = false
-        for _ in 0..<200_000 where !sawStaged { // at most ~40 s of 200 µs looks
+        for _ in 0..<100_000 where !sawStaged { // at most ~40 s of looks, each yielding the thread
             sawStaged = !staged().isEmpty
-            if !sawStaged { usleep(200) }
+            if !sawStaged { try await Task.sleep(for: .microseconds(200)) }
         }
         first.signal(SIGKILL)
         _ = await first.waitForExit()

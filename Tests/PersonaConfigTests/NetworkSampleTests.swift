@@ -30,3 +30,28 @@ import TestSupport
                 "\(folder)/sample.toml is for \(descriptor.displayName)")
     }
 }
+
+/// A network's own handle check runs before start and names the network and the fix.
+@Suite struct HandleCheckTests {
+    func load(bluesky handle: String) throws(ConfigError) -> Configuration {
+        try ConfigLoader.parse(TOMLConfig(daemon: [("state_directory", "/tmp/unused")])
+            .persona("ana-bsky", network: "bluesky", handle: handle, sources: [("kind", "api")]).description, file: "/etc/personad/personad.toml")
+    }
+
+    @Test(arguments: ["ana.bsky.social", "Ana.Example.org", "did:plc:z72i7hdynmk6r22z27h6tvur", "did:web:ana.example", "a"])
+    func blueskyHandlesAndDIDsAreAccepted(_ handle: String) throws {
+        #expect(try load(bluesky: handle).personas.first?.handle == handle)
+    }
+
+    @Test(arguments: [("@ana.bsky.social", "without the '@' (ana.bsky.social)"), ("ana bsky.social", "no spaces")])
+    func otherBlueskyHandlesAreRefusedWithTheFix(_ handle: String, _ fix: String) {
+        do {
+            _ = try load(bluesky: handle)
+            Issue.record("'\(handle)' was accepted")
+        } catch {
+            #expect(error.description.contains("persona[1].handle"), "\(error)")
+            #expect(error.description.contains("is not a Bluesky handle"), "\(error)")
+            #expect(error.description.contains(fix), "\(error)")
+        }
+    }
+}

@@ -81,4 +81,27 @@ import Testing
         #expect(stableSource["http_status"] as? String == "503")
         #expect((stable["score"] as? [String: Any])?["window"] == nil)
     }
+
+    /// What is prepared once serves both: the fingerprint, and the file's bytes.
+    @Test func aPreparedSnapshotGivesTheSameFingerprintAndFile() {
+        #expect(SnapshotJSON.Prepared(Self.base).fingerprint == SnapshotFingerprint.of(Self.base))
+        #expect(SnapshotJSON.Prepared(Self.base).data == SnapshotJSON.encode(Self.base))
+    }
+
+    /// Numbers are hashed by value: any change moves it, including one past the text's precision.
+    @Test func numbersMoveItByValue() {
+        var checked = 0
+        for value in [0.0, 52.9, 52.900000000000006, 1e-7, 123_456.789, -1] {
+            var changed = Self.base
+            changed.score.components[0].raw = value
+            #expect(SnapshotFingerprint.of(changed) != SnapshotFingerprint.of(Self.base) || Self.base.score.components[0].raw == value)
+            checked += 1
+        }
+        var nan = Self.base
+        nan.score.components[0].raw = .nan
+        var none = Self.base
+        none.score.components[0].raw = nil
+        #expect(SnapshotFingerprint.of(nan) == SnapshotFingerprint.of(none), "a non-finite number is written as null")
+        #expect(checked == 6)
+    }
 }
