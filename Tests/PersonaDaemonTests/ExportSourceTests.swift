@@ -60,6 +60,34 @@ import TestSupport
         #expect(try harness.snapshot().score.status == .ok)
     }
 
+    /// An unpacked export edited past its first 64 KiB, same size: read again, the new count seen.
+    @Test func aSameSizeEditDeepInAnUnpackedExportIsRead() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        let directory = try TemporaryDirectory("export-deep-edit")
+        defer { directory.remove() }
+        let root = directory.file("x-archive")
+        try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
+        // The last record, whose count changes, sits far past the first 64 KiB.
+        var text = StagedExportTests.archiveText(tweets: 600)
+        #expect(text.utf8.count > 100_000)
+        let last = #""id_str":"600","created_at":"Fri Mar 06 13:02:05 +0000 2026","full_text":"post number 599 #bulk","favorite_count":"5""#
+        #expect(text.contains(last))
+        try Data(text.utf8).write(to: URL(fileURLWithPath: root + "/data/tweets.js"))
+        let harness = try harness(server, archive: root)
+        let first = try await harness.refreshDetail()
+        #expect(first.outcome.error == nil && first.update.posts.count == 600, "\(first.outcome.error ?? "")")
+        #expect(try harness.posts()["600"]?.counts.likes == 5)
+
+        text = text.replacingOccurrences(of: last, with: last.replacingOccurrences(of: #""favorite_count":"5""#, with: #""favorite_count":"8""#))
+        try Data(text.utf8).write(to: URL(fileURLWithPath: root + "/data/tweets.js"))
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(120)], ofItemAtPath: root + "/data/tweets.js")
+        let second = try await harness.refreshDetail()
+        #expect(second.outcome.error == nil)
+        #expect(second.update.posts.count == 600, "the edited export was taken for the same content")
+        #expect(try harness.posts()["600"]?.counts.likes == 8)
+    }
+
     @Test func anEmptyArchiveIsAClearError() async throws {
         let server = try await FixtureServer.start()
         defer { Task { await server.stop() } }

@@ -200,10 +200,10 @@ public struct BlueskyAPIReader: RemoteReader {
                     id: post.uri, createdAt: created, kind: kind, text: post.record.text ?? "",
                     url: "https://bsky.app/profile/\(profile)/post/\(rkey)",
                     tags: Array(Set((post.record.tags ?? []) + facetTags)).map { $0.lowercased() }.sorted(),
-                    counts: EngagementCounts(
+                    counts: EngagerLookups.lessOwn(EngagementCounts(
                         replies: post.replyCount ?? 0,
                         reposts: (post.repostCount ?? 0) + (post.quoteCount ?? 0),
-                        likes: post.likeCount ?? 0),
+                        likes: post.likeCount ?? 0), key: post.uri, memo: memo),
                     inReplyTo: post.record.reply?.parent?.uri))
             }
             if let cursor = page.cursor, !page.feed.isEmpty, pages < context.maximumPages, let oldest, oldest >= context.windowStart {

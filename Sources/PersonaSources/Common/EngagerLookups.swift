@@ -28,6 +28,25 @@ struct EngagerLookups {
     }
 
     static let memoPrefix = "engagers:"
+    /// `engagers-own:<key>` = the metrics (`applause`, `amplification`) in which the persona's own
+    /// account was among the post's reactors when last looked up.
+    static let ownPrefix = "engagers-own:"
+
+    /// The persona's own reactions to a post, as the last lookup found them.
+    static func ownReactions(_ key: String, memo: [String: String]) -> Set<Metric> {
+        Set((memo[ownPrefix + key] ?? "").split(separator: ",").compactMap { Metric(rawValue: String($0)) })
+    }
+
+    /// A post's counts as its timeline states them, less the persona's own favourite or repost that
+    /// a lookup found: every poll, not only the one that looked it up.
+    static func lessOwn(_ counts: EngagementCounts, key: String, memo: [String: String]) -> EngagementCounts {
+        let own = ownReactions(key, memo: memo)
+        guard !own.isEmpty else { return counts }
+        var counts = counts
+        if own.contains(.applause) { counts.likes = counts.likes.map { max(0, $0 - 1) } }
+        if own.contains(.amplification) { counts.reposts = counts.reposts.map { max(0, $0 - 1) } }
+        return counts
+    }
 
     private(set) var candidates: [Candidate] = []
     private(set) var lookups: [Lookup] = []
@@ -61,8 +80,10 @@ struct EngagerLookups {
         guard !planned else { return }
         planned = true
         // Forget posts no longer seen.
-        let seen = Set(candidates.map { Self.memoPrefix + $0.key })
-        for key in memo.keys where key.hasPrefix(Self.memoPrefix) && !seen.contains(key) { memo[key] = nil }
+        let seen = Set(candidates.flatMap { [Self.memoPrefix + $0.key, Self.ownPrefix + $0.key] })
+        for key in memo.keys where (key.hasPrefix(Self.memoPrefix) || key.hasPrefix(Self.ownPrefix)) && !seen.contains(key) {
+            memo[key] = nil
+        }
         let chosen = candidates.filter { memo[Self.memoPrefix + $0.key] != $0.signature }.prefix(limit)
         for candidate in chosen {
             for (metric, count) in [(Metric.applause, candidate.likes), (.amplification, candidate.reposts), (.conversation, candidate.replies)]
@@ -79,19 +100,25 @@ struct EngagerLookups {
     }
 
     /// The next lookup's answer: the accounts it names. The persona itself is nobody's engager: its
-    /// own favourite or repost is taken out of the post's count.
+    /// own favourite or repost is taken out of the post's count, and remembered (`ownPrefix`) so that
+    /// the next polls, which read the raw count again, take it out too (`lessOwn`).
     mutating func answer(actors: [String], own: String?, observation: inout Observation, memo: inout [String: String]) {
         let lookup = lookups.removeFirst()
         for actor in Set(actors).sorted() where actor != own {
             observation.engagements.append(Engagement(postId: lookup.candidate.postId, metric: lookup.metric, actor: actor))
         }
-        if lookup.metric != .conversation, let own, actors.contains(own),
-           let index = observation.posts.firstIndex(where: { $0.id == lookup.candidate.postId }) {
+        if lookup.metric != .conversation, let index = observation.posts.firstIndex(where: { $0.id == lookup.candidate.postId }) {
+            // The timeline already took out what an earlier lookup found: adjust only what changed.
+            var marks = Self.ownReactions(lookup.candidate.key, memo: memo)
+            let reacted = own.map(actors.contains) ?? false
+            let delta = reacted == marks.contains(lookup.metric) ? 0 : (reacted ? -1 : 1)
+            if reacted { marks.insert(lookup.metric) } else { marks.remove(lookup.metric) }
             if lookup.metric == .applause {
-                observation.posts[index].counts.likes = observation.posts[index].counts.likes.map { max(0, $0 - 1) }
+                observation.posts[index].counts.likes = observation.posts[index].counts.likes.map { max(0, $0 + delta) }
             } else {
-                observation.posts[index].counts.reposts = observation.posts[index].counts.reposts.map { max(0, $0 - 1) }
+                observation.posts[index].counts.reposts = observation.posts[index].counts.reposts.map { max(0, $0 + delta) }
             }
+            memo[Self.ownPrefix + lookup.candidate.key] = marks.isEmpty ? nil : marks.map(\.rawValue).sorted().joined(separator: ",")
         }
         memo[Self.memoPrefix + lookup.candidate.key] = lookup.candidate.signature
     }

@@ -52,14 +52,14 @@ public final class ExportArchive {
         paths = entries.keys.sorted()
     }
 
-    /// A digest of the export's content, cheap to compute: for a zip, every entry's path, size and
-    /// CRC-32 from its central directory (no entry is inflated); for a directory, every file's path
-    /// and size and its first 64 KiB. It is asked only when an export's size or modification time
-    /// changed, so that a copy of the same archive is not read again.
+    /// A digest of the export's content: for a zip, every entry's path, size and CRC-32 from its
+    /// central directory (no entry is inflated); for a directory, every file's path and all of its
+    /// bytes (a prefix would miss an edit that keeps a file's size). It is asked only when an
+    /// export's size or modification time changed, so that a copy of the same archive is not read
+    /// again; a directory whose files changed is read in full right after anyway.
     ///
-    /// Important: for a directory, equal digests do not prove equal content: an edit that keeps a
-    /// file's size and lies past its first 64 KiB is not seen. A file that cannot be read adds only
-    /// its path (the read that follows names the error).
+    /// Important: a file that cannot be read adds only its path and size (the read that follows
+    /// names the error).
     public func contentDigest() -> String {
         var hash = StableHash()
         func mix(_ bytes: some Sequence<UInt8>) { hash.combine(bytes) }
@@ -75,8 +75,8 @@ public final class ExportArchive {
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0 // see above
                 mix("\(path)|\(size);".utf8)
                 if let handle = try? FileHandle(forReadingFrom: url) {
-                    mix((try? handle.read(upToCount: 64 << 10)) ?? Data())
-                    try? handle.close()
+                    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { mix(chunk) }
+                    try? handle.close() // read-only: closing cannot lose data
                 }
             }
         }

@@ -64,6 +64,13 @@ public struct MastodonAPIReader: RemoteReader {
         var observation = Observation(posts: [], unmeasurable: MastodonAPIReader.unmeasurable)
         /// Local status id to URI, for the statuses seen in this poll.
         var uris: [String: String] = [:]
+        /// The persona's own statuses' URIs are this prefix and their local id (Mastodon's
+        /// `…/users/name/statuses/ID`), learnt from the first own status read.
+        var ownURIPrefix: String?
+        /// Replies whose parent's URI was not known when they were read: timelines are newest first,
+        /// so a reply comes before its parent, on the same page or an older one. Resolved after each
+        /// page: index in `observation.posts`, the parent's local id and its account.
+        var unresolved: [(index: Int, parent: String, account: String?)] = []
         var next: SourceRequest?
         var pages = 0
         /// What the next timeline response is: the account lookup, then status pages. (Once the
@@ -109,6 +116,25 @@ public struct MastodonAPIReader: RemoteReader {
             engagers.answer(actors: actors, own: memo["account_id"], observation: &observation, memo: &memo)
         }
 
+        /// Names each reply's parent by its URI (the id personad knows it by): from this poll's
+        /// statuses, or, for a parent of the persona's own that this poll did not reach, from the
+        /// own URI prefix. Others' parents keep their local id: no count of theirs is adjusted.
+        mutating func resolveParents() {
+            let own = memo["account_id"]
+            let prefix = ownURIPrefix
+            unresolved.removeAll { item in
+                if let uri = uris[item.parent] {
+                    observation.posts[item.index].inReplyTo = uri
+                    return true
+                }
+                if let prefix, let own, item.account == own {
+                    observation.posts[item.index].inReplyTo = prefix + item.parent
+                    return true
+                }
+                return false
+            }
+        }
+
         mutating func receive(_ response: SourceResponse) throws(SourceError) {
             if next == nil, engagers.pending {
                 try receiveLookup(response)
@@ -142,16 +168,24 @@ public struct MastodonAPIReader: RemoteReader {
                 engagers.consider(.init(key: status.id, postId: status.uri ?? status.id, replies: status.replies_count ?? 0,
                                         reposts: status.reblogs_count ?? 0, likes: status.favourites_count ?? 0),
                                   created: created, context: context)
-                // Posts are named by URI; a reply names its parent by local id, mapped back when the
-                // parent is one of the persona's own statuses seen in this poll.
+                // Posts are named by URI; a reply names its parent by local id, resolved to a URI
+                // after the page (`resolveParents`).
                 uris[status.id] = status.uri ?? status.id
+                if ownURIPrefix == nil, status.account.map({ $0.id == own }) ?? true, let uri = status.uri, uri.hasSuffix("/" + status.id) {
+                    ownURIPrefix = String(uri.dropLast(status.id.count))
+                }
+                if let parent = status.in_reply_to_id {
+                    unresolved.append((observation.posts.count, parent, status.in_reply_to_account_id))
+                }
                 observation.posts.append(Post(
                     id: status.uri ?? status.id, createdAt: created, kind: kind,
                     text: TextDecoding.stripTags(status.content ?? ""), url: status.url ?? status.uri,
                     tags: (status.tags ?? []).map { $0.name.lowercased() },
-                    counts: EngagementCounts(replies: status.replies_count, reposts: reposts, likes: status.favourites_count),
-                    inReplyTo: status.in_reply_to_id.map { uris[$0] ?? $0 }))
+                    counts: EngagerLookups.lessOwn(EngagementCounts(replies: status.replies_count, reposts: reposts, likes: status.favourites_count),
+                                                   key: status.id, memo: memo),
+                    inReplyTo: status.in_reply_to_id))
             }
+            resolveParents()
             // Page on while the window reaches further back than this page, within the cap.
             if let link = JSONReading.nextLink(response.headers["link"]), !statuses.isEmpty, pages < context.maximumPages,
                let oldest, oldest >= context.windowStart {

@@ -97,6 +97,13 @@ import TestSupport
         #expect(engagements.filter { $0.metric == .conversation }.map(\.actor) == ["did:plc:bob"])
         // The persona's own like of its post is nobody's applause.
         #expect(try harness.posts()["at://did:plc:ana/app.bsky.feed.post/a1"]?.counts.likes == 2)
+
+        // The AppView sends no validators: the next poll reads the same feed, raw counts and all.
+        // Nobody is looked up again, and her own like stays out of the count.
+        let lookups = server.requests("/xrpc/app.bsky.feed.getLikes").count
+        #expect(try await harness.refresh().error == nil)
+        #expect(server.requests("/xrpc/app.bsky.feed.getLikes").count == lookups)
+        #expect(try harness.posts()["at://did:plc:ana/app.bsky.feed.post/a1"]?.counts.likes == 2)
     }
 
     // MARK: Reddit

@@ -87,6 +87,43 @@ import TestSupport
         #expect(snapshot.sources.first?.httpStatus == 304)
     }
 
+    /// Timelines are newest first and a reply is newer than its parent: a self-reply is read before
+    /// the status it answers (on the same page, or a page before), or its parent is older than this
+    /// poll reaches. Each names its parent by URI, so its parent's reply count loses it.
+    @Test func selfRepliesNameTheirParentWhereverTheParentIs() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "username": "ana", "acct": "ana", "followers_count": 40}"#)
+        let first = "/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true"
+        let second = first + "&max_id=206"
+        server.set(first, headers: ["Link": "<\(server.url(second))>; rel=\"next\""], json: "[" + [
+            Self.status("210", days: 1, replyTo: "208", replyAccount: "109", favourites: 1),   // parent below, same page
+            Self.status("209", days: 2, replyTo: "77", replyAccount: "300", replies: 1),        // a reply to someone else
+            Self.status("208", days: 3, replies: 4, favourites: 7),                             // 1 of its 4 replies is her own
+            Self.status("207", days: 4, replyTo: "150", replyAccount: "109"),                    // parent on the next page
+        ].joined(separator: ",") + "]")
+        server.set(second, json: "[" + [
+            Self.status("205", days: 6, replyTo: "42", replyAccount: "109"),                     // parent older than this poll reaches
+            Self.status("150", days: 9, replies: 2, reblogs: 1),
+        ].joined(separator: ",") + "]")
+        let harness = try Self.mastodon(server)
+        let outcome = try await harness.refresh()
+        #expect(outcome.error == nil, "\(outcome.error ?? "")")
+        let posts = try harness.posts()
+        let uri = { (id: String) in "https://social.example/users/ana/statuses/\(id)" }
+        #expect(posts[uri("210")]?.kind == .selfReply)
+        #expect(posts[uri("210")]?.inReplyTo == uri("208"))
+        #expect(posts[uri("207")]?.inReplyTo == uri("150"))
+        #expect(posts[uri("205")]?.inReplyTo == uri("42"))
+        #expect(posts[uri("209")]?.kind == .reply)
+        #expect(posts[uri("209")]?.inReplyTo == "77", "another account's status keeps its local id")
+        // Conversation counts the replies others wrote: 208's 4 less her own, 150's 2 less her own.
+        let conversation = try #require(try harness.snapshot().score.components.first { $0.name == "conversation" })
+        let evidence = Dictionary(uniqueKeysWithValues: conversation.evidence.map { ($0.postId, $0.count) })
+        #expect(evidence[uri("208")] == 3, "\(conversation.evidence)")
+        #expect(evidence[uri("150")] == 1, "\(conversation.evidence)")
+    }
+
     // MARK: Bluesky
 
     @Test func mastodonEngagersArePeopleCountedOncePerWindow() async throws {
@@ -130,6 +167,19 @@ import TestSupport
         #expect(try await harness.refresh().error == nil)
         let after = server.requests("/api/v1/statuses/").map(\.target).dropFirst(before)
         #expect(Array(after) == ["/api/v1/statuses/301/favourited_by?limit=80", "/api/v1/statuses/301/context"])
+        // The timeline was read again with raw counts: the persona's own favourite stays out of every
+        // post's count, the ones not looked up again included.
+        let later = try harness.posts()
+        #expect(later["https://social.example/users/ana/statuses/305"]?.counts.likes == 12)
+        #expect(later["https://social.example/users/ana/statuses/301"]?.counts.likes == 13) // 14 less her own
+        #expect(try harness.state()?.memo["engagers-own:305"] == "applause")
+
+        // She takes her favourite back: the next lookup of that post stops taking one out.
+        server.set("/api/v1/statuses/301/favourited_by?limit=80", json: "[" + ((0..<10).map { "pod\($0)" } + ["fan1a", "fan1b"]).map(account).joined(separator: ",") + "]")
+        server.set(statuses, json: timeline(bumped: false))
+        #expect(try await harness.refresh().error == nil)
+        #expect(try harness.posts()["https://social.example/users/ana/statuses/301"]?.counts.likes == 13)
+        #expect(try harness.state()?.memo["engagers-own:301"] == nil)
     }
 
     @Test func aFailedEngagerLookupSkipsThatPostAndKeepsTheTimeline() async throws {
