@@ -28,12 +28,14 @@ enum Attempt: Sendable, Equatable {
 
     /// How often a source is polled and how far back a poll looks.
     struct Policy: Sendable {
+        var now: Date
         var windowStart: Date
         var interval: TimeInterval
         var jitter: Double
         var maximumPages: Int
 
         init(_ configuration: Configuration, source: SourceConfiguration, now: Date) {
+            self.now = now
             windowStart = now.addingTimeInterval(-configuration.window)
             interval = source.interval ?? configuration.interval
             jitter = configuration.jitter

@@ -23,7 +23,7 @@ struct PollDriver: Sendable {
         guard let url = source.url else { return (.failure(message: "source has no url", retryAt: nil), nil) }
         var poll = reader.makePoll(PollContext(
             url: url, handle: persona.handle, windowStart: policy.windowStart, memo: state.memo, maximumPages: policy.maximumPages,
-            engagerPosts: source.engagers))
+            engagerPosts: source.engagers, now: policy.now))
         // Validators are sent only after a fully successful poll: a 200 whose body failed to parse
         // must be fetched again, not answered with 304.
         let useValidators = state.lastError == nil
@@ -67,7 +67,7 @@ struct PollDriver: Sendable {
                 continue
             case .skipLookup:
                 logger.debug("persona \(persona.id): \(shown): HTTP \(response.status): optional lookup skipped")
-                poll.skipped(request)
+                poll.refused(request, status: response.status)
                 continue
             case .stopLookups:
                 logger.info("persona \(persona.id): \(shown): HTTP \(response.status): optional lookups stop for this poll")

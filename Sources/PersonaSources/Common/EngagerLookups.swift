@@ -67,18 +67,20 @@ struct EngagerLookups {
 
     /// A poll's next request: the timeline's while it has one (`timeline`), then the lookups,
     /// planned once the timeline is read. `url` gives a post's lookup URL for a metric.
-    mutating func next(after timeline: SourceRequest?, limit: Int, memo: inout [String: String],
+    mutating func next(after timeline: SourceRequest?, limit: Int, now: Date, memo: inout [String: String],
                        url: (Candidate, Metric) -> String) -> SourceRequest? {
         if let timeline { return timeline }
-        planIfNeeded(limit: limit, memo: &memo, url: url)
+        planIfNeeded(limit: limit, now: now, memo: &memo, url: url)
         return nextRequest
     }
 
     /// Chooses the posts to ask about, once, when the timeline has been read. `url` gives the
     /// lookup URL of a post for a metric.
-    mutating func planIfNeeded(limit: Int, memo: inout [String: String], url: (Candidate, Metric) -> String) {
+    mutating func planIfNeeded(limit: Int, now: Date, memo: inout [String: String], url: (Candidate, Metric) -> String) {
         guard !planned else { return }
         planned = true
+        let off = Self.off(memo: memo, now: now)
+        for metric in Metric.allCases where !off.contains(metric) { memo[Self.offPrefix + metric.rawValue] = nil }
         // Forget posts no longer seen.
         let seen = Set(candidates.flatMap { [Self.memoPrefix + $0.key, Self.ownPrefix + $0.key] })
         for key in memo.keys where (key.hasPrefix(Self.memoPrefix) || key.hasPrefix(Self.ownPrefix)) && !seen.contains(key) {
@@ -87,7 +89,7 @@ struct EngagerLookups {
         let chosen = candidates.filter { memo[Self.memoPrefix + $0.key] != $0.signature }.prefix(limit)
         for candidate in chosen {
             for (metric, count) in [(Metric.applause, candidate.likes), (.amplification, candidate.reposts), (.conversation, candidate.replies)]
-            where count > 0 {
+            where count > 0 && !off.contains(metric) {
                 lookups.append(Lookup(request: SourceRequest(url: url(candidate, metric), conditional: false, optional: true),
                                       candidate: candidate, metric: metric))
             }
@@ -97,6 +99,30 @@ struct EngagerLookups {
     /// A lookup failed: dropped, and its post is asked about again next poll.
     mutating func skip(_ request: SourceRequest) {
         if lookups.first?.request == request { lookups.removeFirst() }
+    }
+
+    /// `engagers-off:<metric>` = until when (seconds since 1970) this kind of lookup is not asked.
+    static let offPrefix = "engagers-off:"
+    /// A kind of lookup the server does not offer (404, 501) is not asked again until this much later.
+    static let offFor: TimeInterval = 86400
+
+    /// A lookup was refused. 404 or 501 says the server does not offer that kind of lookup (an
+    /// instance that hides who favourited): none of that kind is asked for the rest of this poll nor
+    /// until a day later. Any other refusal drops that one lookup, as `skip` does.
+    mutating func refuse(_ request: SourceRequest, status: Int, now: Date, memo: inout [String: String]) {
+        guard status == 404 || status == 501, let metric = lookups.first(where: { $0.request == request })?.metric else {
+            skip(request)
+            return
+        }
+        lookups.removeAll { $0.metric == metric }
+        memo[Self.offPrefix + metric.rawValue] = String(Int(now.addingTimeInterval(Self.offFor).timeIntervalSince1970))
+    }
+
+    /// The kinds of lookup a server refused within the last day.
+    static func off(memo: [String: String], now: Date) -> Set<Metric> {
+        Set(Metric.allCases.filter { metric in
+            memo[offPrefix + metric.rawValue].flatMap(Double.init).map { Date(timeIntervalSince1970: $0) > now } ?? false
+        })
     }
 
     /// The next lookup's answer: the accounts it names. The persona itself is nobody's engager: its
@@ -146,7 +172,7 @@ extension EngagerNamingPoll {
         let poll = self
         var memo = self.memo
         defer { self.memo = memo }
-        return engagers.next(after: next, limit: context.engagerPosts, memo: &memo) { poll.lookupURL($0, $1) }
+        return engagers.next(after: next, limit: context.engagerPosts, now: context.now, memo: &memo) { poll.lookupURL($0, $1) }
     }
 
     mutating func notModified(_ request: SourceRequest) {
@@ -155,4 +181,10 @@ extension EngagerNamingPoll {
     }
 
     mutating func skipped(_ request: SourceRequest) { engagers.skip(request) }
+
+    mutating func refused(_ request: SourceRequest, status: Int) {
+        var memo = self.memo
+        engagers.refuse(request, status: status, now: context.now, memo: &memo)
+        self.memo = memo
+    }
 }

@@ -48,9 +48,12 @@ public struct PollContext: Sendable {
     /// For readers that can name who reacted (the network's `engagerLookups`): at most this many of the newest posts whose
     /// counts changed since the last poll are looked up per poll; 0 never.
     public var engagerPosts: Int
+    /// When the poll starts.
+    public var now: Date
 
     public init(url: String, handle: String, windowStart: Date, memo: [String: String] = [:], maximumPages: Int = 10,
-                engagerPosts: Int = 0) {
+                engagerPosts: Int = 0, now: Date = Date()) {
+        self.now = now
         self.engagerPosts = engagerPosts
         self.url = url
         self.handle = handle
@@ -77,6 +80,7 @@ extension RemoteReader {
 
 extension SourcePoll {
     public mutating func skipped(_ request: SourceRequest) {}
+    public mutating func refused(_ request: SourceRequest, status: Int) { skipped(request) }
 }
 
 /// One poll of a remote source: a small state machine.
@@ -88,8 +92,11 @@ public protocol SourcePoll {
     mutating func nextRequest() -> SourceRequest?
     mutating func receive(_ response: SourceResponse) throws(SourceError)
     mutating func notModified(_ request: SourceRequest)
-    /// An optional request failed (its status, or a body that did not parse); the poll goes on.
+    /// An optional request failed (a timeout, or a body that did not parse); the poll goes on.
     mutating func skipped(_ request: SourceRequest)
+    /// An optional request was answered with this error status; the poll goes on. By default the
+    /// same as `skipped`.
+    mutating func refused(_ request: SourceRequest, status: Int)
     var observation: Observation { get }
     /// Values to keep for the next poll (only kept if the whole poll succeeds).
     var memo: [String: String] { get }

@@ -209,6 +209,42 @@ import TestSupport
         #expect(try harness.store.engagements(persona: harness.persona.id).count == 2)
     }
 
+    /// An instance that does not offer a kind of lookup (404, 501) is not asked it again for a day:
+    /// not for the other posts of the same poll, not at the next polls; the other kinds go on.
+    @Test func aKindOfLookupTheServerDoesNotOfferIsNotAskedForADay() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
+        let statuses = "/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true"
+        func timeline(_ likes: Int) -> String {
+            "[" + (1...4).map { Self.status("\(600 + $0)", days: Double($0), reblogs: 1, favourites: likes + $0) }.joined(separator: ",") + "]"
+        }
+        server.set(statuses, json: timeline(3))
+        for index in 601...604 {
+            server.set("/api/v1/statuses/\(index)/favourited_by?limit=80", .init(status: 404, body: Data(#"{"error": "Record not found"}"#.utf8)))
+            server.set("/api/v1/statuses/\(index)/reblogged_by?limit=80", json: #"[{"id": "r\#(index)"}]"#)
+        }
+        let harness = try Self.mastodon(server)
+        let start = Date()
+        #expect(try await harness.refresh(now: start).error == nil)
+        func asked(_ kind: String) -> Int { server.requests.filter { $0.target.hasSuffix("/\(kind)?limit=80") }.count }
+        #expect(asked("favourited_by") == 1, "one 404 is enough to stop asking")
+        #expect(asked("reblogged_by") == 4)
+        #expect(try harness.store.engagements(persona: harness.persona.id).filter { $0.metric == .amplification }.count == 4)
+        #expect(try harness.state()?.memo["engagers-off:applause"] != nil)
+
+        // Counts move an hour later: the reposters are asked again, the favourites are not.
+        server.set(statuses, json: timeline(5))
+        #expect(try await harness.refresh(now: start.addingTimeInterval(3600)).error == nil)
+        #expect(asked("favourited_by") == 1)
+        #expect(asked("reblogged_by") == 8)
+
+        // A day later the instance is asked again.
+        server.set(statuses, json: timeline(7))
+        #expect(try await harness.refresh(now: start.addingTimeInterval(86400 + 60)).error == nil)
+        #expect(asked("favourited_by") == 2)
+    }
+
     @Test func aTimedOutEngagerLookupIsSkippedToo() async throws {
         let server = try await FixtureServer.start()
         defer { Task { await server.stop() } }
