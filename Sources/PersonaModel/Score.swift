@@ -107,15 +107,41 @@ public struct Component: Sendable, Hashable, Codable {
 }
 
 /// How much data stands behind a score.
+///
+/// The breakdown fields are nil in history entries written before they existed.
 public struct Sample: Sendable, Hashable, Codable {
     /// Own posts (originals and replies to others) in the window.
     public var posts: Int
-    /// Reactions by others counted over those posts (replies + reposts + likes that were measured).
+    /// Reactions by others counted over those posts (replies + reposts + likes that were measured),
+    /// and messages, endorsements, recommendations and invitations received.
     public var interactions: Int
+    /// Of `posts`: the persona's original posts.
+    public var originals: Int?
+    /// Of `posts`: its replies to others.
+    public var replies: Int?
+    /// Its replies to its own posts in the window: left out of `posts` and of the reply counts.
+    public var selfRepliesLeftOut: Int?
+    /// Of `interactions`: what others did with the persona's posts (measured replies, reposts, likes).
+    public var reactions: Int?
+    /// Of `interactions`, by kind: messages, endorsements, recommendations and invitations received.
+    public var messagesReceived: Int?
+    public var endorsementsReceived: Int?
+    public var recommendationsReceived: Int?
+    public var invitationsReceived: Int?
 
-    public init(posts: Int, interactions: Int) {
+    public init(posts: Int, interactions: Int, originals: Int? = nil, replies: Int? = nil, selfRepliesLeftOut: Int? = nil,
+                reactions: Int? = nil, messagesReceived: Int? = nil, endorsementsReceived: Int? = nil,
+                recommendationsReceived: Int? = nil, invitationsReceived: Int? = nil) {
         self.posts = posts
         self.interactions = interactions
+        self.originals = originals
+        self.replies = replies
+        self.selfRepliesLeftOut = selfRepliesLeftOut
+        self.reactions = reactions
+        self.messagesReceived = messagesReceived
+        self.endorsementsReceived = endorsementsReceived
+        self.recommendationsReceived = recommendationsReceived
+        self.invitationsReceived = invitationsReceived
     }
 }
 

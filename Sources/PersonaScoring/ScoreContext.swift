@@ -95,9 +95,24 @@ extension ScoreModel {
         /// Reactions by others over the window's posts, plus messages, endorsements,
         /// recommendations and invitations received: the sample behind the score.
         var interactionCount: Int {
-            let reactions = ownResponses.compactMap { $0 }.reduce(0, +)
             let received: Set<Interaction.Kind> = [.messageReceived, .endorsementReceived, .recommendationReceived, .invitationReceived]
-            return Int(reactions.rounded()) + interactions.filter { received.contains($0.kind) }.count
+            return reactionCount + interactions.filter { received.contains($0.kind) }.count
+        }
+
+        /// What others did with the persona's posts in the window (measured replies, reposts, likes).
+        var reactionCount: Int { Int(ownResponses.compactMap { $0 }.reduce(0, +).rounded()) }
+
+        /// The sample, spelled out: posts by kind, self-replies left out, what was received by kind.
+        var sample: Sample {
+            let window = input.windowStart...max(input.windowStart, input.windowEnd)
+            func received(_ kind: Interaction.Kind) -> Int { interactions.filter { $0.kind == kind }.count }
+            return Sample(
+                posts: own.count, interactions: interactionCount, originals: originals.count,
+                replies: own.count - originals.count,
+                selfRepliesLeftOut: input.posts.filter { $0.kind == .selfReply && window.contains($0.createdAt) }.count,
+                reactions: reactionCount, messagesReceived: received(.messageReceived),
+                endorsementsReceived: received(.endorsementReceived), recommendationsReceived: received(.recommendationReceived),
+                invitationsReceived: received(.invitationReceived))
         }
 
         /// ", each of 12 identified repliers counted once in the window" where identities exist.

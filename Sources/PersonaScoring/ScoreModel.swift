@@ -99,7 +99,7 @@ public enum ScoreModel {
         return Score(
             value: value, status: reason == nil ? .ok : .insufficientData, formulaVersion: formulaVersion,
             windowStart: input.windowStart, windowEnd: input.windowEnd, components: components,
-            sample: Sample(posts: own, interactions: context.interactionCount), topics: TopicAnalysis.topics(context),
+            sample: context.sample, topics: TopicAnalysis.topics(context),
             reason: reason, calibration: calibration.calibration, minimumPosts: minimumPosts,
             coverage: RobustStatistics.rounded(coverage * 1000) / 1000)
     }

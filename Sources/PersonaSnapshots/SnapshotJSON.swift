@@ -83,8 +83,16 @@ public enum SnapshotJSON {
             ("minimum_posts", score.minimumPosts.map(Value.integer) ?? .null),
             ("previous", score.previous.map(previous) ?? .null),
             ("sample", .object([
+                ("endorsements_received", integer(score.sample.endorsementsReceived)),
                 ("interactions", .integer(score.sample.interactions)),
+                ("invitations_received", integer(score.sample.invitationsReceived)),
+                ("messages_received", integer(score.sample.messagesReceived)),
+                ("originals", integer(score.sample.originals)),
                 ("posts", .integer(score.sample.posts)),
+                ("reactions", integer(score.sample.reactions)),
+                ("recommendations_received", integer(score.sample.recommendationsReceived)),
+                ("replies", integer(score.sample.replies)),
+                ("self_replies_left_out", integer(score.sample.selfRepliesLeftOut)),
             ])),
             ("status", .string(score.status.rawValue)),
             ("status_reason", string(score.statusReason)),
@@ -178,6 +186,7 @@ public enum SnapshotJSON {
 
     static func string(_ value: String?) -> Value { value.map(Value.string) ?? .null }
     static func number(_ value: Double?) -> Value { value.map(Value.number) ?? .null }
+    static func integer(_ value: Int?) -> Value { value.map(Value.integer) ?? .null }
     static func date(_ value: Date?) -> Value { value.map { .string(rfc3339($0)) } ?? .null }
 
     /// `2026-11-27T02:41:52Z`, computed without a formatter (civil-from-days, Howard Hinnant).

@@ -60,7 +60,8 @@ import TestSupport
         #expect(table["consistency"]?.reason == "posted in 9 of the window's 13 weeks")
         #expect(score.value == 59.9)
         #expect(score.coverage == 0.95) // all but recognition (0.05)
-        #expect(score.sample == Sample(posts: 12, interactions: 167))
+        #expect(score.sample == Sample(posts: 12, interactions: 167, originals: 8, replies: 4, selfRepliesLeftOut: 2, reactions: 167,
+                                       messagesReceived: 0, endorsementsReceived: 0, recommendationsReceived: 0, invitationsReceived: 0))
         #expect(score.calibration?.basis == .default)
     }
 }

@@ -61,4 +61,13 @@ import TestSupport
         #expect(try SnapshotCoding.decoder().decode(SnapshotIndex.self, from: data) == index)
         #expect(try JSONSchemaValidator(schemaAt: TestPaths.indexSchema).errors(in: data).isEmpty)
     }
+
+    /// A history entry written before the sample was spelled out still reads, its breakdown unknown.
+    @Test func aSampleWithoutItsBreakdownStillDecodes() throws {
+        let old = try SnapshotCoding.decoder().decode(Sample.self, from: Data(#"{"posts": 12, "interactions": 167}"#.utf8))
+        #expect(old == Sample(posts: 12, interactions: 167))
+        #expect(old.originals == nil && old.selfRepliesLeftOut == nil)
+        let new = try SnapshotCoding.decoder().decode(Sample.self, from: Data(#"{"posts": 12, "interactions": 167, "originals": 8, "replies": 4, "self_replies_left_out": 2}"#.utf8))
+        #expect(new.originals == 8 && new.replies == 4 && new.selfRepliesLeftOut == 2)
+    }
 }
