@@ -52,7 +52,12 @@ struct Explanation {
         }
         if let reason = score.statusReason { lines.append("  Why: \(reason)") }
         var sample = "Window \(Self.day(score.window.start)) to \(Self.day(score.window.end)): \(score.sample.posts) own posts"
-        sample += " (self-replies not counted), \(score.sample.interactions) reactions and messages from others"
+        if let originals = score.sample.originals, let replies = score.sample.replies, let left = score.sample.selfRepliesLeftOut {
+            sample += " (\(originals) originals, \(replies) replies to others; \(left) self-replies left out)"
+        } else {
+            sample += " (self-replies not counted)"
+        }
+        sample += ", \(score.sample.interactions) reactions and messages from others"
         if let minimum = score.minimumPosts { sample += "; a score needs at least \(minimum) posts" }
         lines.append(sample + ".")
         if let coverage = score.coverage {

@@ -143,7 +143,7 @@ import TestSupport
         let (code, first) = try await DaemonProcess.run(["explain", "blog-one", "--config", config], executable: "personactl")
         #expect(code == 0, "\(first)")
         #expect(first.contains("blog-one: one on blog"))
-        #expect(first.contains("12 own posts"))
+        #expect(first.contains("12 own posts (12 originals, 0 replies to others; 0 self-replies left out)"), "\(first)")
         #expect(first.contains("conversation"))
         #expect(first.contains("10% trimmed mean of replies by others per original post, over 12 posts."))
         #expect(first.contains("13 maps to 92.9 of 100 (1 would score 50 on blog"))
