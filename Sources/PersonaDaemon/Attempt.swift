@@ -5,7 +5,7 @@ import PersonaFetch
 import PersonaStore
 
 /// How one attempt at a source ended, before it is written into the source's state.
-enum Attempt: Sendable, Equatable {
+enum Attempt: Sendable {
     case success
     /// The server asked for no requests before this time (429/503 `Retry-After`, a host's gate).
     case deferred(until: Date)

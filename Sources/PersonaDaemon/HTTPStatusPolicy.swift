@@ -13,7 +13,7 @@ import PersonaSources
 /// An optional request (who reacted to a post) never fails its poll: a refusal skips that lookup,
 /// and a 429/503 ends the lookups with what the poll has read.
 enum HTTPStatusPolicy {
-    enum Decision: Equatable {
+    enum Decision {
         case accept
         case notModified
         /// An optional lookup that failed: tell the poll and go on.

@@ -213,15 +213,11 @@ public enum SnapshotJSON {
     /// (history entries in the store). `clock: false` renders the fingerprint's form: clock-driven
     /// values as their stable stand-ins, or left out.
     static func render(_ value: Value, pretty: Bool = true, clock: Bool = true) -> Data {
-        Data(bytes(value, pretty: pretty, clock: clock))
-    }
-
-    static func bytes(_ value: Value, pretty: Bool, clock: Bool) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4096)
         write(value, indent: pretty ? 0 : nil, clock: clock, into: &out)
         if pretty { out.append(0x0A) }
-        return out
+        return Data(out)
     }
 
     private static func newline<Sink: ByteSink>(_ indent: Int?, into out: inout Sink) {

@@ -1,5 +1,4 @@
 import Foundation
-import PersonaUtilities
 
 /// The column encodings before migration v4, read once to rewrite them as JSON: tags joined by
 /// U+001F; validators and memos as lines of tab-separated fields; component points as lines of
@@ -31,14 +30,10 @@ enum LegacyColumns {
 
     /// Already in `StoreColumns.parts`'s JSON form.
     static func parts(_ text: String) -> String {
-        let parts = text.split(separator: "\n").compactMap { line -> String? in
+        StoreColumns.parts(text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
             guard fields.count == 3 else { return nil }
-            var out = "{\"name\":"
-            JSONText.appendString(String(fields[0]), to: &out)
-            out.append(",\"normalized\":\(JSONText.number(Double(fields[1]))),\"contribution\":\(JSONText.number(Double(fields[2])))}")
-            return out
-        }
-        return "[" + parts.joined(separator: ",") + "]"
+            return (String(fields[0]), Double(fields[1]), Double(fields[2]))
+        })
     }
 }

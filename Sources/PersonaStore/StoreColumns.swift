@@ -39,10 +39,15 @@ enum StoreColumns {
     }
 
     static func parts(_ score: Score) -> String {
-        "[" + score.components.map { component in
+        parts(score.components.map { ($0.name, $0.normalized, $0.contribution) })
+    }
+
+    /// Each component's points: `[{"name":…,"normalized":…,"contribution":…}]`.
+    static func parts(_ parts: [(name: String, normalized: Double?, contribution: Double?)]) -> String {
+        "[" + parts.map { part in
             var out = "{\"name\":"
-            JSONText.appendString(component.name, to: &out)
-            out.append(",\"normalized\":\(JSONText.number(component.normalized)),\"contribution\":\(JSONText.number(component.contribution))}")
+            JSONText.appendString(part.name, to: &out)
+            out.append(",\"normalized\":\(JSONText.number(part.normalized)),\"contribution\":\(JSONText.number(part.contribution))}")
             return out
         }.joined(separator: ",") + "]"
     }
