@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "personad", targets: ["personad"]),
         .executable(name: "personactl", targets: ["personactl"]),
+        .executable(name: "personad-validity", targets: ["personad-validity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -76,6 +77,13 @@ let package = Package(
                 "PersonaSnapshots", "PersonaModel", "PersonaConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        // The validity benchmark (Benchmarks/validity/run.sh): simulated personas through the real scorer.
+        .executableTarget(
+            name: "personad-validity",
+            dependencies: ["PersonaScoring", "PersonaModel", "PersonaSources"],
+            path: "Benchmarks/validity",
+            exclude: ["run.sh"]
         ),
         .target(
             name: "TestSupport",

@@ -38,6 +38,20 @@ public struct Evidence: Sendable, Hashable, Codable {
     }
 }
 
+/// A 90% interval around a number on the 0–100 scale (formula 2 and later): a seeded bootstrap
+/// over the persona's posts, widened for what its sources could not measure.
+public struct Interval: Sendable, Hashable, Codable {
+    public var low: Double
+    public var high: Double
+
+    public init(low: Double, high: Double) {
+        self.low = low
+        self.high = high
+    }
+
+    public var width: Double { high - low }
+}
+
 /// One part of a score, with everything needed to explain it.
 public struct Component: Sendable, Hashable, Codable {
     public var name: String
@@ -57,11 +71,14 @@ public struct Component: Sendable, Hashable, Codable {
     public var reason: String
     /// The posts that drove the value, strongest first (a few only).
     public var evidence: [Evidence]
+    /// The 90% interval of `normalized` (formula 2 and later); `nil` if unmeasured or older.
+    public var interval: Interval?
 
     public init(
         name: String, raw: Double?, normalized: Double?, weight: Double, contribution: Double?,
-        measured: Bool, reason: String, evidence: [Evidence] = [], factor: Double = 1
+        measured: Bool, reason: String, evidence: [Evidence] = [], factor: Double = 1, interval: Interval? = nil
     ) {
+        self.interval = interval
         self.factor = factor
         self.name = name
         self.raw = raw
@@ -74,7 +91,7 @@ public struct Component: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, raw, normalized, weight, factor, contribution, measured, reason, evidence
+        case name, raw, normalized, weight, factor, contribution, measured, reason, evidence, interval
     }
 
     /// Reads scores stored before `factor` existed (formula 0) as factor 1.
@@ -89,6 +106,7 @@ public struct Component: Sendable, Hashable, Codable {
         measured = try container.decode(Bool.self, forKey: .measured)
         reason = try container.decode(String.self, forKey: .reason)
         evidence = try container.decode([Evidence].self, forKey: .evidence)
+        interval = try container.decodeIfPresent(Interval.self, forKey: .interval)
     }
 
     /// Unknown values are written as explicit `null`: the snapshot format never omits a field.
@@ -103,6 +121,7 @@ public struct Component: Sendable, Hashable, Codable {
         try container.encode(measured, forKey: .measured)
         try container.encode(reason, forKey: .reason)
         try container.encode(evidence, forKey: .evidence)
+        try container.encode(interval, forKey: .interval)
     }
 }
 
@@ -189,9 +208,20 @@ public struct TopicDetail: Sendable, Hashable, Codable {
     public var reason: String
     /// The topic's most answered posts (for expertise).
     public var evidence: [Evidence]
+    /// The test behind `expertise`, in words (formula 2 and later); `nil` when none could be run.
+    public var test: String?
+    /// The test's one-sided p-value, after the correction for testing every topic (Holm).
+    public var pValue: Double?
+    /// The effect size: the probability that one of the topic's posts draws more substantive
+    /// response than one of the comparison's (0.5 = no difference).
+    public var effectSize: Double?
 
     public init(topic: String, posts: Int, share: Double, medianResponse: Double?, baselineResponse: Double?,
-                expertise: Bool, reason: String, evidence: [Evidence]) {
+                expertise: Bool, reason: String, evidence: [Evidence], test: String? = nil, pValue: Double? = nil,
+                effectSize: Double? = nil) {
+        self.test = test
+        self.pValue = pValue
+        self.effectSize = effectSize
         self.topic = topic
         self.posts = posts
         self.share = share
@@ -250,12 +280,15 @@ public struct Score: Sendable, Hashable, Codable {
     /// The share (0–1) of the model's base weight that this persona's sources could measure: how
     /// much of the full model the number stands on.
     public var coverage: Double?
+    /// The 90% interval of `value` (formula 2 and later).
+    public var interval: Interval?
 
     public init(
         value: Double?, status: ScoreStatus, formulaVersion: String, windowStart: Date, windowEnd: Date,
         components: [Component], sample: Sample, topics: Topics, reason: String? = nil,
-        calibration: Calibration? = nil, minimumPosts: Int? = nil, coverage: Double? = nil
+        calibration: Calibration? = nil, minimumPosts: Int? = nil, coverage: Double? = nil, interval: Interval? = nil
     ) {
+        self.interval = interval
         self.coverage = coverage
         self.calibration = calibration
         self.minimumPosts = minimumPosts

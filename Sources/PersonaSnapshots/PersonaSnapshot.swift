@@ -61,11 +61,14 @@ public struct PersonaSnapshot: Decodable, Sendable, Hashable {
         public var coverage: Double?
         /// The score as it stood before its last change, for "what moved".
         public var previous: PreviousScore?
+        /// The 90% interval of `value` (formula 2 and later).
+        public var interval: Interval?
 
         public init(score: Score, status: ScoreStatus, statusReason: String?, previous: PreviousScore? = nil) {
             calibration = score.calibration
             minimumPosts = score.minimumPosts
             coverage = score.coverage
+            interval = status == .error ? nil : score.interval
             self.previous = previous
             value = status == .error ? nil : score.value
             self.status = status

@@ -80,6 +80,7 @@ public enum SnapshotJSON {
             ("components", .array(score.components.map(component))),
             ("coverage", number(score.coverage)),
             ("formula_version", .string(score.formulaVersion)),
+            ("interval", interval(score.interval)),
             ("minimum_posts", score.minimumPosts.map(Value.integer) ?? .null),
             ("previous", score.previous.map(previous) ?? .null),
             ("sample", .object([
@@ -160,12 +161,15 @@ public enum SnapshotJSON {
     static func topic(_ detail: TopicDetail) -> Value {
         .object([
             ("baseline_response", number(detail.baselineResponse)),
+            ("effect_size", number(detail.effectSize)),
             ("evidence", .array(detail.evidence.map(evidence))),
             ("expertise", .bool(detail.expertise)),
             ("median_response", number(detail.medianResponse)),
+            ("p_value", number(detail.pValue)),
             ("posts", .integer(detail.posts)),
             ("reason", .string(detail.reason)),
             ("share", .number(detail.share)),
+            ("test", string(detail.test)),
             ("topic", .string(detail.topic)),
         ])
     }
@@ -175,6 +179,7 @@ public enum SnapshotJSON {
             ("contribution", number(component.contribution)),
             ("evidence", .array(component.evidence.map(evidence))),
             ("factor", .number(component.factor)),
+            ("interval", interval(component.interval)),
             ("measured", .bool(component.measured)),
             ("name", .string(component.name)),
             ("normalized", number(component.normalized)),
@@ -182,6 +187,10 @@ public enum SnapshotJSON {
             ("reason", .string(component.reason)),
             ("weight", .number(component.weight)),
         ])
+    }
+
+    static func interval(_ value: Interval?) -> Value {
+        value.map { .object([("high", .number($0.high)), ("low", .number($0.low))]) } ?? .null
     }
 
     static func string(_ value: String?) -> Value { value.map(Value.string) ?? .null }

@@ -47,7 +47,9 @@ struct Explanation {
         let score = snapshot.score
         lines.append("\(persona.id): \(persona.handle) on \(persona.network)")
         switch score.value {
-        case let value?: lines.append("Score \(scoreText(value)) of 100 (\(score.status.rawValue)), formula \(score.formulaVersion).")
+        case let value?:
+            let interval = score.interval.map { ", 90% interval \(scoreText($0.low))–\(scoreText($0.high))" } ?? ""
+            lines.append("Score \(scoreText(value)) of 100\(interval) (\(score.status.rawValue)), formula \(score.formulaVersion).")
         case nil: lines.append("No score (\(score.status.rawValue)), formula \(score.formulaVersion).")
         }
         if let reason = score.statusReason { lines.append("  Why: \(reason)") }
@@ -61,9 +63,14 @@ struct Explanation {
         if let minimum = score.minimumPosts { sample += "; a score needs at least \(minimum) posts" }
         lines.append(sample + ".")
         if let coverage = score.coverage {
-            let unmeasured = score.components.filter { !$0.measured }.map(\.name)
-            lines.append("Coverage: the sources could measure parts worth \(Self.percent(coverage)) of the model"
-                + (unmeasured.isEmpty ? "." : " (not \(unmeasured.joined(separator: ", "))); the weights were renormalised over them."))
+            if score.formulaVersion == "1" {
+                let unmeasured = score.components.filter { !$0.measured }.map(\.name)
+                lines.append("Coverage: the sources could measure parts worth \(Self.percent(coverage)) of the model"
+                    + (unmeasured.isEmpty ? "." : " (not \(unmeasured.joined(separator: ", "))); the weights were renormalised over them."))
+            } else {
+                lines.append("Coverage: the sources could measure scored parts worth \(Self.percent(coverage)) of what this network can show"
+                    + (coverage < 1 ? "; the weights were renormalised over them and the interval widened (what was not measured is listed below)." : "."))
+            }
         }
         if let calibration = score.calibration {
             lines.append("Calibrated for \(calibration.network) (\(calibration.basis.rawValue)): \(calibration.note).")
@@ -71,10 +78,21 @@ struct Explanation {
         lines.append("This score is about this one account only; personad never combines networks.")
 
         let measured = score.components.filter(\.measured).sorted { ($0.contribution ?? 0) > ($1.contribution ?? 0) }
-        if !measured.isEmpty {
+        let scored = measured.filter { $0.weight > 0 }
+        if !scored.isEmpty {
             lines.append("")
             lines.append("What makes the score (points = value × weight × factor):")
-            for component in measured { lines += describe(component) }
+            for component in scored { lines += describe(component) }
+            let points = scored.map { String(format: "%.2f", $0.contribution ?? 0) }
+            let sum = scored.reduce(0) { $0 + ($1.contribution ?? 0) }
+            lines.append("  Sum: \(points.joined(separator: " + ")) = \(String(format: "%.2f", sum))"
+                + (score.value.map { ", the score \(scoreText($0)) after rounding." } ?? " (no number is given; see Why above)."))
+        }
+        let shown = measured.filter { $0.weight == 0 }
+        if !shown.isEmpty {
+            lines.append("")
+            lines.append("Shown, not scored (what the persona controls alone, or the factor above):")
+            for component in shown { lines += describe(component, scored: false) }
         }
         let unmeasured = score.components.filter { !$0.measured }
         if !unmeasured.isEmpty {
@@ -97,14 +115,19 @@ struct Explanation {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    func describe(_ component: Component) -> [String] {
+    func describe(_ component: Component, scored: Bool = true) -> [String] {
         let value = component.normalized ?? 0
         var head = "  \(component.name.padding(toLength: 15, withPad: " ", startingAt: 0))"
-        head += String(format: "%5.1f points = %5.1f × %4.1f%%", component.contribution ?? 0, value, component.weight * 100)
-        if component.factor != 1 { head += String(format: " × %.2f", component.factor) }
+        if scored {
+            head += String(format: "%5.1f points = %5.1f × %4.1f%%", component.contribution ?? 0, value, component.weight * 100)
+            if component.factor != 1 { head += String(format: " × %.2f", component.factor) }
+        } else {
+            head += String(format: "value %.1f", value)
+        }
+        if let interval = component.interval { head += String(format: " (value's 90%% interval %.1f–%.1f)", interval.low, interval.high) }
         var lines = [head, "      \(component.reason)."]
         if let scale = scale(of: component) { lines.append("      \(scale)") }
-        if component.factor != 1 {
+        if scored, component.factor != 1 {
             lines.append("      Counted at \(Self.percent(component.factor)): reach is discounted for a persona that answers few people (reciprocity).")
         }
         for evidence in component.evidence {
@@ -121,6 +144,8 @@ struct Explanation {
         let constant = snapshot.score.calibration?.constants[component.name]
         let network = snapshot.persona.network
         switch component.name {
+        case "depth" where snapshot.score.formulaVersion != "1":
+            return "A share of \(Self.percent(raw)) maps to \(Self.number(normalized)) of 100 (a share of 100% would score 100)."
         case "responsiveness", "consistency":
             return "A share of \(Self.percent(raw)) maps to \(Self.number(normalized)) of 100 (a share of 100% would score 100)."
         case "audience":
@@ -144,6 +169,9 @@ struct Explanation {
             line += detail.expertise ? "EXPERTISE, " : "interest, "
             line += detail.reason
             lines.append(line)
+            if let test = detail.test {
+                lines.append("      test: \(test)" + (detail.effectSize.map { "; effect size \(Self.number($0)) (0.5 = no difference)" } ?? ""))
+            }
             for evidence in detail.evidence {
                 lines.append("      e.g. \(evidence.postId): \(evidence.count) \(evidence.detail ?? "reactions by others")" + (evidence.url.map { " <\($0)>" } ?? ""))
             }

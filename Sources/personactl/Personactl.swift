@@ -68,6 +68,9 @@ func age(since date: Date?, now: Date = Date()) -> String {
     return Durations.format(seconds < 120 ? seconds : (seconds / 60).rounded() * 60)
 }
 
+/// "48.2–61.0": a 90% interval as the tables print it.
+func intervalText(_ interval: Interval) -> String { String(format: "%.1f–%.1f", interval.low, interval.high) }
+
 func scoreText(_ value: Double?) -> String {
     value.map { String(format: "%.1f", $0) } ?? "-"
 }
@@ -82,7 +85,7 @@ struct Status: ParsableCommand {
         do {
             let configuration = try options.load()
             let index = try readJSON(SnapshotIndex.self, at: (configuration.snapshotDirectory as NSString).appendingPathComponent("index.json"))
-            var rows: [[String]] = [["PERSONA", "NETWORK", "SCORE", "STATUS", "DATA AGE", "LAST ERROR"]]
+            var rows: [[String]] = [["PERSONA", "NETWORK", "SCORE", "90% INTERVAL", "STATUS", "DATA AGE", "LAST ERROR"]]
             var jsonRows: [[String: Any]] = []
             for entry in index.personas {
                 // The index's own line stands without its file (being replaced, or unreadable): the
@@ -90,9 +93,12 @@ struct Status: ParsableCommand {
                 let snapshot = try? readJSON(PersonaSnapshot.self, at: (configuration.snapshotDirectory as NSString).appendingPathComponent(entry.file))
                 let lastSuccess = snapshot?.sources.compactMap(\.lastSuccess).max()
                 let lastError = snapshot?.sources.compactMap(\.lastError).first
-                rows.append([entry.id, entry.network.rawValue, scoreText(entry.score), entry.status.rawValue, age(since: lastSuccess), lastError ?? "-"])
+                let interval = entry.score == nil ? nil : snapshot?.score.interval
+                rows.append([entry.id, entry.network.rawValue, scoreText(entry.score), interval.map(intervalText) ?? "-", entry.status.rawValue,
+                             age(since: lastSuccess), lastError ?? "-"])
                 jsonRows.append([
                     "id": entry.id, "network": entry.network.rawValue, "score": entry.score ?? NSNull(),
+                    "interval": interval.map { ["low": $0.low, "high": $0.high] as [String: Any] } ?? NSNull(),
                     "status": entry.status.rawValue,
                     "last_success": lastSuccess.map { ISO8601DateFormatter().string(from: $0) } ?? NSNull(),
                     "last_error": lastError ?? NSNull(),
@@ -140,7 +146,8 @@ struct Show: ParsableCommand {
             let snapshot = try readJSON(PersonaSnapshot.self, at: path)
             let score = snapshot.score
             print("\(snapshot.persona.id) — \(snapshot.persona.handle) on \(snapshot.persona.network)")
-            print("score \(scoreText(score.value)) (\(score.status.rawValue)), formula v\(score.formulaVersion), generated \(age(since: snapshot.generatedAt)) ago")
+            let interval = score.interval.map { ", 90% interval \(intervalText($0))" } ?? ""
+            print("score \(scoreText(score.value))\(interval) (\(score.status.rawValue)), formula v\(score.formulaVersion), generated \(age(since: snapshot.generatedAt)) ago")
             if let reason = score.statusReason { print("  \(reason)") }
             let formatter = ISO8601DateFormatter()
             formatter.formatOptions = [.withFullDate]
@@ -150,7 +157,8 @@ struct Show: ParsableCommand {
                 if component.measured {
                     print("  " + component.name.padding(toLength: 14, withPad: " ", startingAt: 0) + String(
                         format: " raw %8.2f  → %5.1f × %.2f × %.2f = %5.1f",
-                        component.raw ?? 0, component.normalized ?? 0, component.weight, component.factor, component.contribution ?? 0))
+                        component.raw ?? 0, component.normalized ?? 0, component.weight, component.factor, component.contribution ?? 0)
+                        + (component.interval.map { "  (90%: \(intervalText($0)))" } ?? ""))
                     print("                 \(component.reason)")
                 } else {
                     print("  " + component.name.padding(toLength: 14, withPad: " ", startingAt: 0) + " not measured: \(component.reason)")

@@ -5,8 +5,9 @@ import Testing
 import TestSupport
 @testable import PersonaScoring
 
-/// The worked example of Docs/scoring.md, reproduced to the digit the document shows.
-@Suite struct WorkedExampleTests {
+/// The worked example of Docs/scoring-formula-1.md (formula 1, kept for the validity benchmark
+/// and for reading older history), reproduced to the digit the document shows.
+@Suite struct FormulaOneWorkedExampleTests {
     static func example() -> ScoreModel.Input {
         let end = Date(timeIntervalSince1970: 1_780_000_000)
         func day(_ daysAgo: Double) -> Date { end.addingTimeInterval(-daysAgo * 86400) }
@@ -31,12 +32,10 @@ import TestSupport
         return ScoreModel.Input(calibration: PersonaBuilder.calibration(.mastodon), posts: posts, audience: 420, windowStart: day(90), windowEnd: end)
     }
 
-    func two(_ value: Double?) -> String { String(format: "%.2f", value ?? -1) }
-
     @Test func workedExampleFromTheDocs() throws {
-        let score = ScoreModel.score(Self.example())
+        let score = ScoreModel.score(Self.example(), formula: .one)
         let table = Dictionary(uniqueKeysWithValues: score.components.map { ($0.name, $0) })
-        let expected: [(String, raw: String, normalized: String, weight: String, factor: String, contribution: String)] = [
+        let expected: [WorkedRow] = [
             ("conversation", "2.167", "68.42", "0.2526", "0.8571", "14.82"),
             ("responsiveness", "0.333", "71.43", "0.2105", "1.0000", "15.04"),
             ("amplification", "0.625", "38.46", "0.1474", "0.8571", "4.86"),
@@ -45,14 +44,7 @@ import TestSupport
             ("consistency", "0.692", "91.84", "0.1263", "1.0000", "11.60"),
             ("audience", "420.000", "52.49", "0.0526", "1.0000", "2.76"),
         ]
-        for row in expected {
-            let component = try #require(table[row.0])
-            #expect(String(format: "%.3f", component.raw ?? -1) == row.raw, "\(row.0) raw")
-            #expect(two(component.normalized) == row.normalized, "\(row.0) normalized")
-            #expect(String(format: "%.4f", component.weight) == row.weight, "\(row.0) weight")
-            #expect(String(format: "%.4f", component.factor) == row.factor, "\(row.0) factor")
-            #expect(two(component.contribution) == row.contribution, "\(row.0) contribution")
-        }
+        try expectRows(table, expected)
         #expect(table["recognition"]?.measured == false)
         #expect(table["recognition"]?.reason == "Mastodon has no endorsements or recommendations")
         #expect(table["conversation"]?.reason.contains("2 of the persona's own replies removed") == true)
@@ -63,6 +55,22 @@ import TestSupport
         #expect(score.sample == Sample(posts: 12, interactions: 167, originals: 8, replies: 4, selfRepliesLeftOut: 2, reactions: 167,
                                        messagesReceived: 0, endorsementsReceived: 0, recommendationsReceived: 0, invitationsReceived: 0))
         #expect(score.calibration?.basis == .default)
+    }
+}
+
+/// Each row of a worked example's table: raw to 3 decimals, normalised to 2, weight and factor to
+/// 4, points to 2, as the documents print them.
+typealias WorkedRow = (String, raw: String, normalized: String, weight: String, factor: String, contribution: String)
+
+func expectRows(_ table: [String: Component], _ rows: [WorkedRow]) throws {
+    func two(_ value: Double?) -> String { String(format: "%.2f", value ?? -1) }
+    for row in rows {
+        let component = try #require(table[row.0])
+        #expect(String(format: "%.3f", component.raw ?? -1) == row.raw, "\(row.0) raw")
+        #expect(two(component.normalized) == row.normalized, "\(row.0) normalized")
+        #expect(String(format: "%.4f", component.weight) == row.weight, "\(row.0) weight")
+        #expect(String(format: "%.4f", component.factor) == row.factor, "\(row.0) factor")
+        #expect(two(component.contribution) == row.contribution, "\(row.0) contribution")
     }
 }
 
@@ -85,6 +93,17 @@ import TestSupport
             seen.insert(network)
         }
         #expect(seen == Set(SourceRegistry.networks.map(\.network)))
+        // Formula 2's base weights, as its parts table states them.
+        for part in FormulaTwo.Part.scored {
+            let row = text.split(separator: "\n").first { $0.hasPrefix("| \(part.rawValue) |") && $0.hasSuffix("|") }
+            let cell = row?.split(separator: "|").last?.trimmingCharacters(in: .whitespaces)
+            #expect(cell.flatMap(Double.init) == part.baseWeight, "\(part.rawValue) weight \(part.baseWeight) in the parts table")
+        }
+    }
+
+    /// Docs/scoring-formula-1.md states formula 1's weights; the code holds them.
+    @Test func formulaOneWeightsMatchTheirDocs() throws {
+        let text = try String(contentsOfFile: TestPaths.packageRoot.appendingPathComponent("Docs/scoring-formula-1.md").path, encoding: .utf8)
         let weights = NetworkCalibration.Weights.standard
         for (name, weight) in [("conversation", weights.conversation), ("responsiveness", weights.responsiveness),
                                ("amplification", weights.amplification), ("applause", weights.applause), ("depth", weights.depth),

@@ -2,21 +2,15 @@ import PersonaModel
 
 /// Interest is not expertise: a topic the persona posts about is an interest; it is expertise
 /// only when its posts earn clearly more response from others than the persona's other posts.
-enum TopicAnalysis {
+enum FormulaOneTopics {
     /// At most this many topics in each list.
     static let limit = 10
 
-    static func topics(_ context: ScoreModel.Context) -> Topics {
+    static func topics(_ context: ScoreContext) -> Topics {
         let posts = context.own
         guard !posts.isEmpty else { return Topics() }
-        // Post indices per tag; responses were computed once per post by the context.
-        var byTag: [String: [Int]] = [:]
-        for (index, post) in posts.enumerated() {
-            for tag in Set(post.tags) where !tag.isEmpty { byTag[tag, default: []].append(index) }
-        }
-        let candidates = byTag.filter { $0.value.count >= 2 }
-            .sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
-            .prefix(limit)
+        // Responses were computed once per post by the context.
+        let candidates = context.interests(limit: limit)
         var details: [TopicDetail] = []
         for (tag, tagged) in candidates {
             let share = Double(tagged.count) / Double(posts.count)
@@ -32,14 +26,14 @@ enum TopicAnalysis {
             } else {
                 let median = RobustStatistics.median(responses.map(\.count))
                 medianResponse = median
-                if tagged.count < ScoreModel.expertiseMinimumPosts {
-                    reason = "\(tagged.count) posts; expertise needs at least \(ScoreModel.expertiseMinimumPosts)"
-                } else if baseline.count < ScoreModel.expertiseMinimumPosts {
+                if tagged.count < FormulaOne.expertiseMinimumPosts {
+                    reason = "\(tagged.count) posts; expertise needs at least \(FormulaOne.expertiseMinimumPosts)"
+                } else if baseline.count < FormulaOne.expertiseMinimumPosts {
                     reason = "too few posts on other topics (\(baseline.count)) to compare with"
                 } else {
                     let base = RobustStatistics.median(baseline)
                     baselineResponse = base
-                    expertise = median >= ScoreModel.expertiseRatio * base && median - base >= ScoreModel.expertiseMargin
+                    expertise = median >= FormulaOne.expertiseRatio * base && median - base >= FormulaOne.expertiseMargin
                     reason = expertise
                         ? "median \(ScoreModel.format(median)) reactions per post against \(ScoreModel.format(base)) on other topics"
                         : "median \(ScoreModel.format(median)) reactions per post against \(ScoreModel.format(base)) on other topics: not clearly more"
