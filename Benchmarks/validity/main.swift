@@ -191,4 +191,27 @@ print("| expert (answers 85%) above a brand with 2x reach (answers 25%, template
 print("")
 let r = two.spearman.values.min() ?? 0
 let g = two.gains.values.max() ?? 0
+
+// What a score costs: the scorer alone, per persona, by the number of originals (answers and
+// strangers' replies as the habits draw them).
+print("")
+print("| originals per persona | formula 1 ms per score | formula 2 ms per score |")
+print("|---:|---:|---:|")
+for size in [20, 200, 2000, 20000] {
+    var rng = Random(state: UInt64(size))
+    guard let net = networks.first else { break }
+    var habits = SimulatedPersona.draw(net, &rng)
+    habits.originals = size
+    let input = SimulatedPersona(habits: habits, seed: rng.next()).input()
+    let rounds = max(1, 2000 / size)
+    var costs: [Double] = []
+    for formula in [ScoreModel.Formula.one, .two] {
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { for _ in 0..<rounds { _ = ScoreModel.score(input, formula: formula) } }
+        costs.append(Double(elapsed.components.seconds) * 1000 / Double(rounds) + Double(elapsed.components.attoseconds) / 1e15 / Double(rounds))
+    }
+    print("| \(size) | \(f(costs[0], 2)) | \(f(costs[1], 2)) |")
+}
+
+print("")
 print("validity: spearman=\(f(r)) gaming_max_gain=\(f(g, 1)) retest_sd20=\(f(two.retest, 1)) false_expertise=\(f(two.falseExpertise, 3))")

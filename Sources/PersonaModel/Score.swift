@@ -52,6 +52,50 @@ public struct Interval: Sendable, Hashable, Codable {
     public var width: Double { high - low }
 }
 
+/// One own post as a score counted it (formula 2 and later): what its source reported and what the
+/// formula used, so that a reader can recompute every part (`personactl explain ID --posts`).
+public struct PostCount: Sendable, Hashable, Codable {
+    public struct Counts: Sendable, Hashable, Codable {
+        public var replies: Double?
+        public var reposts: Double?
+        public var likes: Double?
+
+        public init(replies: Double?, reposts: Double?, likes: Double?) {
+            self.replies = replies
+            self.reposts = reposts
+            self.likes = likes
+        }
+    }
+
+    public var postId: String
+    public var url: String?
+    /// `original` or `reply` (self-replies are left out of the score and of this list).
+    public var kind: PostKind
+    public var createdAt: Date
+    /// The counts the source reported (`nil` where it measures none).
+    public var reported: Counts
+    /// The counts the formula used: by others only (the persona's own replies removed), each named
+    /// engager weighted once per window, an unnamed block counted once.
+    public var counted: Counts
+    /// Replies by others under this post that count as people who addressed the persona (at most 25).
+    public var addressed: Double
+    /// For a reply to someone else: its credit as an answer (a template's copies share one answer;
+    /// an answer nobody reacted to counts 0); `nil` for an original.
+    public var answerCredit: Double?
+
+    public init(postId: String, url: String?, kind: PostKind, createdAt: Date, reported: Counts, counted: Counts,
+                addressed: Double, answerCredit: Double?) {
+        self.postId = postId
+        self.url = url
+        self.kind = kind
+        self.createdAt = createdAt
+        self.reported = reported
+        self.counted = counted
+        self.addressed = addressed
+        self.answerCredit = answerCredit
+    }
+}
+
 /// One part of a score, with everything needed to explain it.
 public struct Component: Sendable, Hashable, Codable {
     public var name: String
@@ -282,12 +326,17 @@ public struct Score: Sendable, Hashable, Codable {
     public var coverage: Double?
     /// The 90% interval of `value` (formula 2 and later).
     public var interval: Interval?
+    /// Every own post in the window as the formula counted it, newest first (formula 2 and later;
+    /// snapshots only, not kept in the history).
+    public var posts: [PostCount]?
 
     public init(
         value: Double?, status: ScoreStatus, formulaVersion: String, windowStart: Date, windowEnd: Date,
         components: [Component], sample: Sample, topics: Topics, reason: String? = nil,
-        calibration: Calibration? = nil, minimumPosts: Int? = nil, coverage: Double? = nil, interval: Interval? = nil
+        calibration: Calibration? = nil, minimumPosts: Int? = nil, coverage: Double? = nil, interval: Interval? = nil,
+        posts: [PostCount]? = nil
     ) {
+        self.posts = posts
         self.interval = interval
         self.coverage = coverage
         self.calibration = calibration

@@ -63,12 +63,15 @@ public struct PersonaSnapshot: Decodable, Sendable, Hashable {
         public var previous: PreviousScore?
         /// The 90% interval of `value` (formula 2 and later).
         public var interval: Interval?
+        /// Every own post in the window as the formula counted it, newest first (formula 2 and later).
+        public var posts: [PostCount]?
 
         public init(score: Score, status: ScoreStatus, statusReason: String?, previous: PreviousScore? = nil) {
             calibration = score.calibration
             minimumPosts = score.minimumPosts
             coverage = score.coverage
             interval = status == .error ? nil : score.interval
+            posts = score.posts
             self.previous = previous
             value = status == .error ? nil : score.value
             self.status = status

@@ -111,7 +111,7 @@ public enum SnapshotJSON {
                 ("network", .string(snapshot.persona.network.rawValue)),
             ])),
             ("schema_version", .integer(snapshot.schemaVersion)),
-            ("score", .object(scoreMembers(snapshot.score))),
+            ("score", .object((scoreMembers(snapshot.score) + [("posts", posts(snapshot.score.posts))]).sorted { $0.0 < $1.0 })),
             ("sources", .array(snapshot.sources.map { source in
                 .object([
                     ("consecutive_failures", .integer(source.consecutiveFailures)),
@@ -187,6 +187,26 @@ public enum SnapshotJSON {
             ("reason", .string(component.reason)),
             ("weight", .number(component.weight)),
         ])
+    }
+
+    /// `score.posts`: snapshots only; history entries leave them out (the store keeps the posts).
+    static func posts(_ posts: [PostCount]?) -> Value {
+        guard let posts else { return .null }
+        func counts(_ counts: PostCount.Counts) -> Value {
+            .object([("likes", number(counts.likes)), ("replies", number(counts.replies)), ("reposts", number(counts.reposts))])
+        }
+        return .array(posts.map { post in
+            .object([
+                ("addressed", .number(post.addressed)),
+                ("answer_credit", number(post.answerCredit)),
+                ("counted", counts(post.counted)),
+                ("created_at", date(post.createdAt)),
+                ("kind", .string(post.kind.rawValue)),
+                ("post_id", .string(post.postId)),
+                ("reported", counts(post.reported)),
+                ("url", string(post.url)),
+            ])
+        })
     }
 
     static func interval(_ value: Interval?) -> Value {

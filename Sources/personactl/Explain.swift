@@ -10,13 +10,17 @@ struct Explain: ParsableCommand {
         abstract: "Explain one persona's score: every component, why it is what it is, and what moved since the previous score.")
     @OptionGroup var options: ConfigOption
     @Argument(help: "The persona id.") var id: String
+    @Flag(name: .long, help: "Also list every own post in the window as the score counted it, with the sums behind each part.")
+    var posts = false
 
     func run() throws {
         do {
             let configuration = try options.load()
             guard PersonaID(rawValue: id) != nil else { throw Failure("'\(id)' is not a persona id") }
             let path = (configuration.snapshotDirectory as NSString).appendingPathComponent("\(id).json")
-            print(Explanation(try readJSON(PersonaSnapshot.self, at: path)).text, terminator: "")
+            let snapshot = try readJSON(PersonaSnapshot.self, at: path)
+            print(Explanation(snapshot).text, terminator: "")
+            if posts { print("\n" + PostListing(snapshot: snapshot).text.joined(separator: "\n")) }
         } catch let error as Failure {
             throw fail(error)
         }
@@ -128,7 +132,7 @@ struct Explanation {
         var lines = [head, "      \(component.reason)."]
         if let scale = scale(of: component) { lines.append("      \(scale)") }
         if scored, component.factor != 1 {
-            lines.append("      Counted at \(Self.percent(component.factor)): reach is discounted for a persona that answers few people (reciprocity).")
+            lines.append("      Counted at \(Self.percent(component.factor)): the reciprocity factor, from how many of the people who addressed the persona it answered.")
         }
         for evidence in component.evidence {
             var line = "      e.g. \(evidence.postId): \(evidence.count) \(evidence.detail ?? "reactions by others")"

@@ -99,7 +99,7 @@ import TestSupport
         let components = try #require(score["components"] as? [[String: Any]])
         let conversation = try #require(components.first { $0["name"] as? String == "conversation" })
         #expect(conversation["measured"] as? Bool == true)
-        // The 10% trimmed mean of 2, 4, …, 24 is 13 (the mean of 4 … 22); shrunk by 6 posts at the
+        // The 10% trimmed mean of 2, 4, …, 24 is 13 (the mean of 6 … 20); shrunk by 6 posts at the
         // blog's typical 1 reply: (12 × 13 + 6 × 1) / 18 = 9.
         #expect(conversation["raw"] as? Double == 9)
         #expect((conversation["reason"] as? String)?.contains("over 12 originals: 13;") == true)
@@ -158,6 +158,15 @@ import TestSupport
         #expect(first.contains("swift: 12 posts (100%), EXPERTISE"), "\(first)")
         #expect(first.contains("test: sign test, 12 originals on the topic"), "\(first)")
         #expect(first.contains("What moved: this is the first score"))
+
+        // --posts: every post as counted, and the sums a reader can redo by hand.
+        let (postsCode, listing) = try await DaemonProcess.run(["explain", "blog-one", "--posts", "--config", config], executable: "personactl")
+        #expect(postsCode == 0, "\(listing)")
+        #expect(listing.contains("Posts as counted, newest first"), "\(listing)")
+        // ⌈10% of 12⌉ = 2 trimmed from each end: 2, 4 and 22, 24.
+        #expect(listing.contains("24 → 24*") && listing.contains("22 → 22*") && listing.contains("4 → 4*") && listing.contains("2 → 2*"), "\(listing)")
+        #expect(listing.contains("replies: 12 originals, 4 trimmed, the other 8 sum to 104: trimmed mean 13"), "\(listing)")
+        #expect(listing.contains("depth: 12 of 12 originals"), "\(listing)")
 
         state.withLock { $0.body = FeedSourceTests.feed(commentsPerIndex: 0) }
         let (status2, output2) = try await DaemonProcess.run(["--config", config, "--once"])

@@ -108,14 +108,21 @@ struct Explanation {
         if table.templates.groups > 0 {
             reason += "; \(table.templates.replies) near-identical replies counted as \(table.templates.groups) answers"
         }
-        reason += "; an answer nobody reacted to counts for nothing (it may have gone to no one)"
+        if table.repliesComparable {
+            reason += "; an answer nobody reacted to counts for nothing (it may have gone to no one)"
+        } else if !table.replies.isEmpty {
+            reason += "; its \(table.replies.count) replies to others are not counted as answers: no source shows who replied to its posts"
+        }
         let evidence = table.replies.map { (post: context.own[$0], count: table.credit[$0]) }
             .filter { $0.count > 0 }
             .sorted { ($0.post.createdAt, $0.post.id) > ($1.post.createdAt, $1.post.id) }
             .prefix(2)
             .map { Evidence(postId: $0.post.id, url: $0.post.url, count: 1, detail: "answer to someone else") }
+        let threads = context.messageThreads.filter { $0.delay != nil }.suffix(2).reversed().map {
+            Evidence(postId: $0.id, url: nil, count: Int((($0.delay ?? 0) / 60).rounded()), detail: "minutes to answer a message")
+        }
         return Component(name: "responsiveness", raw: share, normalized: normalized, weight: 0, contribution: 0,
-                         measured: true, reason: reason, evidence: Array(evidence))
+                         measured: true, reason: reason, evidence: Array(evidence) + threads)
     }
 
     func consistency() -> Component {

@@ -96,7 +96,7 @@ public enum FormulaTwo {
             windowStart: input.windowStart, windowEnd: input.windowEnd, components: components,
             sample: context.sample, topics: FormulaTwoTopics.topics(context, table: table),
             reason: reason, calibration: calibration(context.calibration), minimumPosts: minimumPosts,
-            coverage: (coverage * 1000).rounded() / 1000, interval: scoreInterval)
+            coverage: (coverage * 1000).rounded() / 1000, interval: scoreInterval, posts: table.postCounts())
     }
 
     /// Why there is no number, or `nil` when there is one. In order: too few posts; nothing the

@@ -48,8 +48,9 @@ enum FormulaTwoTopics {
                                      baselineResponse: nil, expertise: false, reason: "", evidence: [])
             var rawP: Double?
             if substantive.isEmpty {
+                let likes = table.originals.contains { table.applause[$0] != nil }
                 detail.reason = "no source measures replies or reposts on the persona's originals, so it cannot be expertise"
-                    + " (likes alone are popularity)"
+                    + (likes ? " (likes alone are popularity)" : "")
             } else if topic.count < minimumPosts {
                 detail.reason = "\(topic.count) original posts with measured response; expertise needs at least \(minimumPosts)"
             } else if others.count >= minimumPosts {

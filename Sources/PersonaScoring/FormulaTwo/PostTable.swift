@@ -89,6 +89,9 @@ struct PostTable {
     let recognition: Double?
     /// Whether any source can show the persona's answers at all.
     let answersVisible: Bool
+    /// Whether replies under the persona's originals are measured, so that its replies to others
+    /// can be compared with them as answers.
+    let repliesComparable: Bool
     /// Per metric, the block of accounts inferred from counts that never fell below a floor.
     let blocks: [Metric: BlockDetection.Block]
     /// How many template groups of two or more replies were collapsed, and how many replies they held.
@@ -126,6 +129,10 @@ struct PostTable {
             post.counts.replies.map { min(FormulaTwo.answerablePerPost, Double(max(0, $0 - (context.ownReplies[post.id] ?? 0)))) } ?? 0
         }
 
+        // Replies count as answers only where a source shows who replied to the persona's posts:
+        // otherwise answers and the people they answer are not measured alike (a LinkedIn export
+        // lists the comments written, not the comments received), and only messages are compared.
+        repliesComparable = context.originals.contains { $0.counts.replies != nil }
         let groups = TemplateReplies.groups(replies.map { own[$0].text })
         var sizes: [Int: Int] = [:]
         for group in groups { sizes[group, default: 0] += 1 }
@@ -134,7 +141,7 @@ struct PostTable {
             let share = 1 / Double(sizes[groups[position]] ?? 1)
             let response = [conversation[index], amplification[index], applause[index]].compactMap { $0 }
             let answeredBack = response.isEmpty || response.reduce(0, +) > 0
-            credit[index] = share * (answeredBack ? 1 : FormulaTwo.unansweredReplyCredit)
+            credit[index] = repliesComparable ? share * (answeredBack ? 1 : FormulaTwo.unansweredReplyCredit) : 0
         }
         self.credit = credit
         let collapsed = sizes.values.filter { $0 > 1 }
@@ -222,4 +229,18 @@ struct PostTable {
 
     /// The point estimate: every post once.
     func evaluateAll() -> Evaluation { evaluate(originals: originals, replies: replies) }
+
+    /// Every own post as this table counts it, newest first: what `score.posts` shows.
+    func postCounts() -> [PostCount] {
+        context.own.indices.reversed().map { index in
+            let post = context.own[index]
+            func counted(_ value: Double?) -> Double? { value.map { ($0 * 1000).rounded() / 1000 } }
+            return PostCount(
+                postId: post.id, url: post.url, kind: post.kind, createdAt: post.createdAt,
+                reported: .init(replies: post.counts.replies.map(Double.init), reposts: post.counts.reposts.map(Double.init),
+                                likes: post.counts.likes.map(Double.init)),
+                counted: .init(replies: counted(conversation[index]), reposts: counted(amplification[index]), likes: counted(applause[index])),
+                addressed: addressed[index], answerCredit: post.kind == .reply ? (credit[index] * 1000).rounded() / 1000 : nil)
+        }
+    }
 }
