@@ -126,7 +126,7 @@ public struct InstagramExportReader: ExportReader {
                 }
                 let text = values.first { $0.0 == "Comment" }?.1 ?? values.max { $0.1.count < $1.1.count }?.1 ?? ""
                 let owner = values.first { $0.0 == "Media Owner" }?.1 ?? values.first { $0.1 != text }?.1
-                let kind: PostKind = owner?.caseInsensitiveCompare(handle) == .orderedSame ? .selfReply : .reply
+                let kind = ReplyKind.comment(onOwnPost: owner?.caseInsensitiveCompare(handle) == .orderedSame, text: text, handle: handle)
                 posts.append(Post(id: ExportFields.id("instagram-comment", time, text), createdAt: time, kind: kind,
                                   text: text, tags: ExportFields.hashtags(text)))
             }

@@ -56,6 +56,9 @@ public struct RedditAPIReader: RemoteReader {
         /// The listing pages still to fetch, each with the listing it belongs to.
         var queue: [(listing: String, request: SourceRequest)]
         var pages: [String: Int] = [:]
+        /// Each comment's parent (`t1_…` or `t3_…`), to find replies to the persona's own comments
+        /// on any page.
+        var parents: [String: String] = [:]
 
         init(context: PollContext) {
             self.context = context
@@ -99,8 +102,9 @@ public struct RedditAPIReader: RemoteReader {
                 case "t1":
                     let onOwnPost = thing.link_author?.caseInsensitiveCompare(name) == .orderedSame
                     let topLevel = thing.parent_id?.hasPrefix("t3_") ?? false
+                    if let parent = thing.parent_id { parents["t1_\(thing.id)"] = parent }
                     observation.posts.append(Post(
-                        id: "t1_\(thing.id)", createdAt: created, kind: onOwnPost && topLevel ? .selfReply : .reply,
+                        id: "t1_\(thing.id)", createdAt: created, kind: ReplyKind.reply(parentIsOwn: onOwnPost && topLevel),
                         text: thing.body ?? "", url: url, tags: topic,
                         counts: EngagementCounts(replies: nil, reposts: nil, likes: Self.othersVotes(thing.score)),
                         // A submission's num_comments counts its whole thread, so the persona's comments
@@ -108,6 +112,13 @@ public struct RedditAPIReader: RemoteReader {
                         inReplyTo: onOwnPost ? thing.link_id : thing.parent_id))
                 default:
                     continue
+                }
+            }
+            // A reply to one of the persona's own comments continues its own words (as the export reads it).
+            let own = Set(observation.posts.map(\.id))
+            for index in observation.posts.indices where observation.posts[index].kind == .reply {
+                if let parent = parents[observation.posts[index].id], own.contains(parent) {
+                    observation.posts[index].kind = ReplyKind.reply(parentIsOwn: true)
                 }
             }
             if let after = listing.data.after, !listing.data.children.isEmpty, pages[listingName, default: 0] < context.maximumPages,

@@ -46,7 +46,7 @@ public struct RedditExportReader: ExportReader {
         }
         let own = Set(posts.map(\.id) + posts.map { String($0.id.dropFirst(3)) })
         for index in posts.indices where posts[index].kind == .reply {
-            if let parent = parents[posts[index].id], own.contains(parent) { posts[index].kind = .selfReply }
+            if let parent = parents[posts[index].id] { posts[index].kind = ReplyKind.reply(parentIsOwn: own.contains(parent)) }
         }
         return Observation(posts: posts, unmeasurable: Self.unmeasurable)
     }
