@@ -25,11 +25,41 @@ public struct Engagement: Sendable, Hashable, Codable {
     public var metric: Metric
     /// The engager's stable account identifier on the network.
     public var actor: String
+    /// The account was fresh and empty when it reacted (`Engagement.isFreshAndEmpty`): it counts
+    /// `freshWeight` of a person. `false` where the source does not describe its engagers.
+    public var fresh: Bool
 
-    public init(postId: String, metric: Metric, actor: String) {
+    public init(postId: String, metric: Metric, actor: String, fresh: Bool = false) {
         self.postId = postId
         self.metric = metric
         self.actor = actor
+        self.fresh = fresh
+    }
+
+    enum CodingKeys: String, CodingKey { case postId, metric, actor, fresh }
+
+    /// Reads engagements written before `fresh` existed as not fresh.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        postId = try container.decode(String.self, forKey: .postId)
+        metric = try container.decode(Metric.self, forKey: .metric)
+        actor = try container.decode(String.self, forKey: .actor)
+        fresh = try container.decodeIfPresent(Bool.self, forKey: .fresh) ?? false
+    }
+
+    /// A fresh, empty account counts this much of a person: likes bought from throwaway accounts
+    /// are not an audience.
+    public static let freshWeight = 0.1
+    /// An account younger than this (when it reacted)…
+    public static let freshAge: TimeInterval = 30 * 86400
+
+    /// Fresh and empty: no posts and no followers at all, or younger than `freshAge` with fewer
+    /// than 5 posts or no followers. Where the platform does not state a value, it is not held
+    /// against the account.
+    public static func isFreshAndEmpty(created: Date?, followers: Int?, posts: Int?, at now: Date) -> Bool {
+        if posts == 0 && followers == 0 { return true }
+        guard let created, now.timeIntervalSince(created) < freshAge else { return false }
+        return (posts.map { $0 < 5 } ?? false) || followers == 0
     }
 }
 

@@ -191,10 +191,14 @@ public struct Sample: Sendable, Hashable, Codable {
     public var endorsementsReceived: Int?
     public var recommendationsReceived: Int?
     public var invitationsReceived: Int?
+    /// Of the engagers a source named (distinct accounts), the share counted as authentic people,
+    /// not fresh, empty accounts; `nil` where no source names who reacted.
+    public var authenticShare: Double?
 
     public init(posts: Int, interactions: Int, originals: Int? = nil, replies: Int? = nil, selfRepliesLeftOut: Int? = nil,
                 reactions: Int? = nil, messagesReceived: Int? = nil, endorsementsReceived: Int? = nil,
-                recommendationsReceived: Int? = nil, invitationsReceived: Int? = nil) {
+                recommendationsReceived: Int? = nil, invitationsReceived: Int? = nil, authenticShare: Double? = nil) {
+        self.authenticShare = authenticShare
         self.posts = posts
         self.interactions = interactions
         self.originals = originals

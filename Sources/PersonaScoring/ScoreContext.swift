@@ -23,6 +23,8 @@ struct ScoreContext {
     let identified: [Metric: [String: [String]]]
     /// Per metric, per person: on how many of the window's posts they reacted.
     let reachOf: [Metric: [String: Int]]
+    /// Per metric, the people who were fresh, empty accounts when they reacted.
+    let fresh: [Metric: Set<String>]
     let messageThreads: [Thread]
     /// `response(to:)` of each of `own`, computed once.
     var ownResponses: [Double?] = []
@@ -43,9 +45,12 @@ struct ScoreContext {
 
         let ids = Set(own.map(\.id))
         var identified: [Metric: [String: Set<String>]] = [:]
+        var fresh: [Metric: Set<String>] = [:]
         for engagement in input.engagements where ids.contains(engagement.postId) {
             identified[engagement.metric, default: [:]][engagement.postId, default: []].insert(engagement.actor)
+            if engagement.fresh { fresh[engagement.metric, default: []].insert(engagement.actor) }
         }
+        self.fresh = fresh
         var reachOf: [Metric: [String: Int]] = [:]
         for (metric, posts) in identified {
             for actors in posts.values { for actor in actors { reachOf[metric, default: [:]][actor, default: 0] += 1 } }
@@ -81,7 +86,10 @@ struct ScoreContext {
         let counted = count.map { Double(max(0, $0)) }
         guard let actors = identified[metric]?[post.id] else { return counted }
         // Named people refine the count: each weighs 1/n; the unnamed rest counts as before.
-        let named = actors.reduce(0) { $0 + 1 / Double(max(1, reachOf[metric]?[$1] ?? 1)) }
+        let freshOnes = fresh[metric] ?? []
+        let named = actors.reduce(0) {
+            $0 + (freshOnes.contains($1) ? Engagement.freshWeight : 1) / Double(max(1, reachOf[metric]?[$1] ?? 1))
+        }
         return named + max(0, (counted ?? 0) - Double(actors.count))
     }
 
@@ -111,14 +119,20 @@ struct ScoreContext {
             selfRepliesLeftOut: input.posts.filter { $0.kind == .selfReply && window.contains($0.createdAt) }.count,
             reactions: reactionCount, messagesReceived: received(.messageReceived),
             endorsementsReceived: received(.endorsementReceived), recommendationsReceived: received(.recommendationReceived),
-            invitationsReceived: received(.invitationReceived))
+            invitationsReceived: received(.invitationReceived), authenticShare: authenticShare)
     }
 
     /// ", each of 12 identified repliers counted once in the window" where identities exist.
     func identityNote(_ metric: Metric, _ noun: String) -> String {
         guard let posts = identified[metric], !posts.isEmpty else { return "" }
         let people = reachOf[metric]?.count ?? 0
-        return "; on \(posts.count) posts the \(noun) are known: \(people) people, each counted once in the window"
+        var note = "; on \(posts.count) posts the \(noun) are known: \(people) people, each counted once in the window"
+        let freshOnes = fresh[metric]?.count ?? 0
+        if freshOnes > 0 {
+            note += "; \(freshOnes) of them were fresh, empty accounts (younger than 30 days with under 5 posts or no followers, "
+                + "or with neither posts nor followers), each counted as \(ScoreModel.format(Engagement.freshWeight)) of a person"
+        }
+        return note
     }
 
     /// Interests: tags on at least two own posts, most posted first (ties by name), at most
@@ -132,5 +146,14 @@ struct ScoreContext {
             .sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
             .prefix(limit)
             .map { (tag: $0.key, posts: $0.value) }
+    }
+
+    /// The share of the named engagers (distinct accounts, over all metrics) counted as authentic
+    /// people rather than fresh, empty accounts; `nil` where no source names its engagers.
+    var authenticShare: Double? {
+        let named = Set(reachOf.values.flatMap(\.keys))
+        guard !named.isEmpty else { return nil }
+        let freshOnes = Set(fresh.values.flatMap { $0 })
+        return (Double(named.subtracting(freshOnes).count) / Double(named.count) * 1000).rounded() / 1000
     }
 }

@@ -84,6 +84,7 @@ public enum SnapshotJSON {
             ("minimum_posts", score.minimumPosts.map(Value.integer) ?? .null),
             ("previous", score.previous.map(previous) ?? .null),
             ("sample", .object([
+                ("authentic_share", number(score.sample.authenticShare)),
                 ("endorsements_received", integer(score.sample.endorsementsReceived)),
                 ("interactions", .integer(score.sample.interactions)),
                 ("invitations_received", integer(score.sample.invitationsReceived)),

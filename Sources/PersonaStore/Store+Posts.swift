@@ -109,10 +109,13 @@ extension Store {
     static func insert(_ engagements: [Engagement], persona: PersonaID, sourceKey: String, _ db: Database) throws {
         guard !engagements.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO engagement (persona_id, post_id, metric, actor, source_key) VALUES (?, ?, ?, ?, ?)
+            INSERT OR IGNORE INTO engagement (persona_id, post_id, metric, actor, source_key, fresh) VALUES (?, ?, ?, ?, ?, ?)
             """)
+        // An engager is described as it was when first seen reacting: a fresh account that later
+        // grows up does not change what its early reaction was worth.
         for engagement in engagements {
-            try statement.execute(arguments: [persona.rawValue, engagement.postId, engagement.metric.rawValue, engagement.actor, sourceKey])
+            try statement.execute(arguments: [persona.rawValue, engagement.postId, engagement.metric.rawValue, engagement.actor, sourceKey,
+                                              engagement.fresh])
         }
     }
 
@@ -121,12 +124,12 @@ extension Store {
         do {
             return try pool.read { db in
                 try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT e.post_id, e.metric, e.actor FROM engagement e
+                    SELECT e.post_id, e.metric, e.actor, e.fresh FROM engagement e
                     JOIN post p ON p.persona_id = e.persona_id AND p.post_id = e.post_id
                     WHERE e.persona_id = ? AND p.created_at >= ?
                     """), arguments: [persona.rawValue, since.timeIntervalSince1970]).compactMap { row in
                     guard let metric = Metric(rawValue: row[1]) else { return nil }
-                    return Engagement(postId: row[0], metric: metric, actor: row[2])
+                    return Engagement(postId: row[0], metric: metric, actor: row[2], fresh: row[3])
                 }
             }
         } catch {

@@ -130,6 +130,10 @@ extension Store {
                 UPDATE score_history SET parts = personad_v4_parts(parts);
                 """)
         }
+        // v5: an engager that was a fresh, empty account when it reacted counts a tenth of a person.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: "ALTER TABLE engagement ADD COLUMN fresh INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -193,6 +193,28 @@ extension Score {
         #expect(pod.score().component("applause")?.reason.contains("each counted once in the window") == true)
     }
 
+    @Test func freshEmptyAccountsCountATenthOfAPerson() throws {
+        #expect(Engagement.isFreshAndEmpty(created: nil, followers: 0, posts: 0, at: PersonaBuilder.end))
+        #expect(Engagement.isFreshAndEmpty(created: PersonaBuilder.end.addingTimeInterval(-86400 * 3), followers: 12, posts: 2, at: PersonaBuilder.end))
+        #expect(!Engagement.isFreshAndEmpty(created: PersonaBuilder.end.addingTimeInterval(-86400 * 3), followers: 12, posts: 40, at: PersonaBuilder.end))
+        #expect(!Engagement.isFreshAndEmpty(created: PersonaBuilder.end.addingTimeInterval(-86400 * 300), followers: 0, posts: 3, at: PersonaBuilder.end))
+        #expect(!Engagement.isFreshAndEmpty(created: nil, followers: nil, posts: nil, at: PersonaBuilder.end))
+
+        var people = PersonaBuilder()
+        people.originals(15, replies: 2, reposts: 1, likes: nil)
+        var bought = people
+        for post in people.posts {
+            people.engagements += (0..<30).map { Engagement(postId: post.id, metric: .applause, actor: "person-\(post.id)-\($0)") }
+            bought.engagements += (0..<30).map { Engagement(postId: post.id, metric: .applause, actor: "bought-\(post.id)-\($0)", fresh: true) }
+        }
+        let real = try #require(people.score().component("applause")?.normalized)
+        let fake = try #require(bought.score().component("applause")?.normalized)
+        #expect(real - fake > 25, "real \(real), bought \(fake)")
+        #expect(people.score().sample.authenticShare == 1 && bought.score().sample.authenticShare == 0)
+        #expect(bought.score().component("applause")?.reason.contains("450 of them were fresh, empty accounts") == true)
+        #expect(PersonaBuilder().score().sample.authenticShare == nil)
+    }
+
     @Test func anUnnamedBlockThatReactsToEveryPostIsCountedOnce() throws {
         var base = PersonaBuilder()
         base.network = .reddit

@@ -152,7 +152,9 @@ public struct BlueskyAPIReader: RemoteReader {
                 let thread = try JSONReading.decode(Thread.self, from: response.body, location: response.url)
                 actors = (thread.thread.replies ?? []).compactMap { $0.post?.author.did }
             }
-            engagers.answer(actors: actors, own: did ?? memo["did"], observation: &observation, memo: &memo)
+            // Bluesky states no follower or post counts for engagers: none is taken for fresh.
+            engagers.answer(actors: actors.map { EngagerLookups.Engager(id: $0, fresh: false) }, own: did ?? memo["did"],
+                            observation: &observation, memo: &memo)
         }
 
         mutating func receive(_ response: SourceResponse) throws(SourceError) {

@@ -4,10 +4,12 @@ import PersonaModel
 /// "Who reacted?" for an API reader that can name its engagers (Mastodon, Bluesky): which posts to
 /// ask about, and what the answers add to the poll's observation.
 ///
-/// Only the newest posts (at most `PollContext.engagerPosts`) whose counts moved since the last
-/// poll are asked about: the counts each was asked for are kept in the memo (`engagers:<key>`),
-/// so an unchanged post costs nothing. Every lookup is an optional request: if it fails, the post
-/// is asked about again next poll.
+/// Posts whose counts moved since they were last asked about are asked about, newest first, at
+/// most `PollContext.engagerPosts` per poll: the counts each was asked for are kept in the memo
+/// (`engagers:<key>`), so an unchanged post costs nothing. Posts that moved but did not fit in a
+/// poll are remembered (`engagers-due:<key>`) and asked about in the next polls, even when the
+/// timeline then answers 304: over polls every post in the window is covered, within the limit.
+/// Every lookup is an optional request: if it fails, the post is asked about again next poll.
 struct EngagerLookups {
     /// A post with reactions whose engagers may be asked for.
     struct Candidate {
@@ -21,6 +23,13 @@ struct EngagerLookups {
         var signature: String { "\(replies)/\(reposts)/\(likes)" }
     }
 
+    /// An account a lookup named, and whether it was fresh and empty when it reacted (where the
+    /// platform describes its accounts).
+    struct Engager {
+        var id: String
+        var fresh: Bool
+    }
+
     struct Lookup {
         var request: SourceRequest
         var candidate: Candidate
@@ -28,6 +37,8 @@ struct EngagerLookups {
     }
 
     static let memoPrefix = "engagers:"
+    /// `engagers-due:<key>` = `<post id>\t<signature>`: a post that moved and is still to be asked about.
+    static let duePrefix = "engagers-due:"
     /// `engagers-own:<key>` = the metrics (`applause`, `amplification`) in which the persona's own
     /// account was among the post's reactors when last looked up.
     static let ownPrefix = "engagers-own:"
@@ -51,6 +62,8 @@ struct EngagerLookups {
     private(set) var candidates: [Candidate] = []
     private(set) var lookups: [Lookup] = []
     private(set) var planned = false
+    /// The timeline answered 304: only posts remembered as due are asked about.
+    private(set) var dueOnly = false
 
     var pending: Bool { !lookups.isEmpty }
     var nextRequest: SourceRequest? { lookups.first?.request }
@@ -62,8 +75,8 @@ struct EngagerLookups {
         candidates.append(candidate)
     }
 
-    /// Nothing changed (a 304): nobody is looked up in this poll.
-    mutating func skipAll() { planned = true }
+    /// The timeline did not change (a 304): only the posts remembered as due are asked about.
+    mutating func skipAll() { dueOnly = true }
 
     /// A poll's next request: the timeline's while it has one (`timeline`), then the lookups,
     /// planned once the timeline is read. `url` gives a post's lookup URL for a metric.
@@ -81,12 +94,20 @@ struct EngagerLookups {
         planned = true
         let off = Self.off(memo: memo, now: now)
         for metric in Metric.allCases where !off.contains(metric) { memo[Self.offPrefix + metric.rawValue] = nil }
-        // Forget posts no longer seen.
-        let seen = Set(candidates.flatMap { [Self.memoPrefix + $0.key, Self.ownPrefix + $0.key] })
-        for key in memo.keys where (key.hasPrefix(Self.memoPrefix) || key.hasPrefix(Self.ownPrefix)) && !seen.contains(key) {
-            memo[key] = nil
+        if dueOnly {
+            candidates = Self.due(memo: memo)
+        } else {
+            // Forget posts no longer seen.
+            let seen = Set(candidates.flatMap { [Self.memoPrefix + $0.key, Self.ownPrefix + $0.key, Self.duePrefix + $0.key] })
+            for key in memo.keys where (key.hasPrefix(Self.memoPrefix) || key.hasPrefix(Self.ownPrefix) || key.hasPrefix(Self.duePrefix))
+                && !seen.contains(key) {
+                memo[key] = nil
+            }
         }
-        let chosen = candidates.filter { memo[Self.memoPrefix + $0.key] != $0.signature }.prefix(limit)
+        let changed = candidates.filter { memo[Self.memoPrefix + $0.key] != $0.signature }
+        // Every moved post is due until a lookup answers for it; this poll asks about the newest.
+        for candidate in changed { memo[Self.duePrefix + candidate.key] = "\(candidate.postId)\t\(candidate.signature)" }
+        let chosen = changed.prefix(limit)
         for candidate in chosen {
             for (metric, count) in [(Metric.applause, candidate.likes), (.amplification, candidate.reposts), (.conversation, candidate.replies)]
             where count > 0 && !off.contains(metric) {
@@ -128,10 +149,14 @@ struct EngagerLookups {
     /// The next lookup's answer: the accounts it names. The persona itself is nobody's engager: its
     /// own favourite or repost is taken out of the post's count, and remembered (`ownPrefix`) so that
     /// the next polls, which read the raw count again, take it out too (`lessOwn`).
-    mutating func answer(actors: [String], own: String?, observation: inout Observation, memo: inout [String: String]) {
+    mutating func answer(actors engagers: [Engager], own: String?, observation: inout Observation, memo: inout [String: String]) {
         let lookup = lookups.removeFirst()
-        for actor in Set(actors).sorted() where actor != own {
-            observation.engagements.append(Engagement(postId: lookup.candidate.postId, metric: lookup.metric, actor: actor))
+        var fresh: [String: Bool] = [:]
+        for engager in engagers { fresh[engager.id] = (fresh[engager.id] ?? false) || engager.fresh }
+        let actors = engagers.map(\.id)
+        for actor in fresh.keys.sorted() where actor != own {
+            observation.engagements.append(Engagement(postId: lookup.candidate.postId, metric: lookup.metric, actor: actor,
+                                                      fresh: fresh[actor] ?? false))
         }
         if lookup.metric != .conversation, let index = observation.posts.firstIndex(where: { $0.id == lookup.candidate.postId }) {
             // The timeline already took out what an earlier lookup found: adjust only what changed.
@@ -147,6 +172,21 @@ struct EngagerLookups {
             memo[Self.ownPrefix + lookup.candidate.key] = marks.isEmpty ? nil : marks.map(\.rawValue).sorted().joined(separator: ",")
         }
         memo[Self.memoPrefix + lookup.candidate.key] = lookup.candidate.signature
+        memo[Self.duePrefix + lookup.candidate.key] = nil
+    }
+
+    /// The posts remembered as due, newest first (platform ids and keys grow with time: Mastodon's
+    /// snowflake ids, Bluesky's TIDs; longer is newer among numbers).
+    static func due(memo: [String: String]) -> [Candidate] {
+        memo.compactMap { key, value -> Candidate? in
+            guard key.hasPrefix(duePrefix) else { return nil }
+            let parts = value.split(separator: "\t", maxSplits: 1).map(String.init)
+            let counts = (parts.count == 2 ? parts[1] : "").split(separator: "/").compactMap { Int($0) }
+            guard parts.count == 2, counts.count == 3 else { return nil }
+            return Candidate(key: String(key.dropFirst(duePrefix.count)), postId: parts[0], replies: counts[0], reposts: counts[1],
+                             likes: counts[2])
+        }
+        .sorted { ($0.key.count, $0.key) > ($1.key.count, $1.key) }
     }
 
     /// The metric the next answer is for.

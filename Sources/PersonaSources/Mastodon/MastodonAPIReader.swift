@@ -15,7 +15,8 @@ import PersonaUtilities
 /// `statuses/:id/favourited_by`, `reblogged_by` and `context` (direct replies) name the accounts, so
 /// that the scorer counts each person once per window and a pod of accounts that react to
 /// everything weighs what a handful of people weigh. At most three requests per such status,
-/// none for a status whose counts did not move, and none at all when the timeline answered 304.
+/// none for a status whose counts did not move since it was asked about; statuses that did not fit
+/// in a poll are asked about in the next ones (`EngagerLookups`), a 304 on the timeline included.
 public struct MastodonAPIReader: RemoteReader {
     public static let unmeasurable: [Metric: String] = [:]
 
@@ -32,6 +33,14 @@ public struct MastodonAPIReader: RemoteReader {
     struct Account: Decodable {
         var id: String
         var followers_count: Int?
+        var statuses_count: Int?
+        var created_at: String?
+
+        /// As an engager: fresh and empty when it reacted (`Engagement.isFreshAndEmpty`).
+        func engager(at now: Date) -> EngagerLookups.Engager {
+            EngagerLookups.Engager(id: id, fresh: Engagement.isFreshAndEmpty(
+                created: created_at.flatMap(DateParsing.iso8601), followers: followers_count, posts: statuses_count, at: now))
+        }
     }
 
     struct Status: Decodable {
@@ -106,12 +115,13 @@ public struct MastodonAPIReader: RemoteReader {
 
         /// Who favourited or boosted (accounts), or replied directly (the thread's descendants).
         mutating func receiveLookup(_ response: SourceResponse) throws(SourceError) {
-            let actors: [String]
+            let actors: [EngagerLookups.Engager]
+            let now = context.now
             if engagers.nextMetric == .conversation, let status = engagers.nextCandidate?.key {
                 let thread = try JSONReading.decode(Context.self, from: response.body, location: response.url)
-                actors = thread.descendants.filter { $0.in_reply_to_id == status }.compactMap { $0.account?.id }
+                actors = thread.descendants.filter { $0.in_reply_to_id == status }.compactMap { $0.account?.engager(at: now) }
             } else {
-                actors = try JSONReading.decode([Account].self, from: response.body, location: response.url).map(\.id)
+                actors = try JSONReading.decode([Account].self, from: response.body, location: response.url).map { $0.engager(at: now) }
             }
             engagers.answer(actors: actors, own: memo["account_id"], observation: &observation, memo: &memo)
         }

@@ -186,6 +186,69 @@ import TestSupport
         #expect(try harness.state()?.memo["engagers-own:301"] == nil)
     }
 
+    /// More moved posts than one poll may ask about: the rest are remembered and asked about in the
+    /// next polls, even when the timeline answers 304, until every post in the window is covered.
+    @Test func lookupsReachEveryPostOverPollsWithinTheLimit() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
+        let statuses = "/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true"
+        // Newest first, as the timeline returns them: 725 is a day old, 701 twenty-five days.
+        server.set(statuses, json: "[" + (1...25).reversed().map { Self.status("\(700 + $0)", days: Double(26 - $0), favourites: 1) }.joined(separator: ",") + "]")
+        for index in 1...25 {
+            server.set("/api/v1/statuses/\(700 + index)/favourited_by?limit=80", json: #"[{"id": "fan\#(index)", "acct": "fan\#(index)"}]"#)
+        }
+        let harness = try Self.mastodon(server, engagers: 20)
+        #expect(try await harness.refresh().error == nil)
+        let first = server.requests("/api/v1/statuses/").filter { $0.target.contains("/favourited_by") }.map(\.target)
+        #expect(first.count == 20)
+        #expect(first.first == "/api/v1/statuses/725/favourited_by?limit=80" && !first.contains("/api/v1/statuses/705/favourited_by?limit=80"))
+        #expect(try harness.state()?.memo.keys.filter { $0.hasPrefix("engagers-due:") }.count == 5)
+
+        // The timeline is unchanged (304): the five older posts are asked about now.
+        #expect(try await harness.refresh().error == nil)
+        let second = server.requests("/api/v1/statuses/").filter { $0.target.contains("/favourited_by") }.map(\.target).dropFirst(20)
+        #expect(Array(second) == (1...5).reversed().map { "/api/v1/statuses/\(700 + $0)/favourited_by?limit=80" })
+        #expect(try harness.store.engagements(persona: harness.persona.id).count == 25)
+        #expect(try harness.state()?.memo.keys.filter { $0.hasPrefix("engagers-due:") }.isEmpty == true)
+
+        // Nothing is due and nothing moved: no lookups at all.
+        #expect(try await harness.refresh().error == nil)
+        #expect(server.requests("/api/v1/statuses/").filter { $0.target.contains("/favourited_by") }.count == 25)
+    }
+
+    /// Likes bought from throwaway accounts: Mastodon describes each favouriting account, and a
+    /// fresh, empty one counts a tenth of a person; the snapshot publishes the authentic share.
+    @Test func freshEmptyAccountsCountATenthOfAPerson() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
+        let statuses = "/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true"
+        server.set(statuses, json: "[" + (1...12).map { Self.status("\(600 + $0)", days: Double($0), favourites: 22) }.joined(separator: ",") + "]")
+        let now = Date()
+        func iso(_ daysAgo: Double) -> String { ISO8601DateFormatter().string(from: now.addingTimeInterval(-daysAgo * 86400)) }
+        func account(_ id: String, created: Double, followers: Int, posts: Int) -> String {
+            #"{"id": "\#(id)", "acct": "u\#(id)", "followers_count": \#(followers), "statuses_count": \#(posts), "created_at": "\#(iso(created))"}"#
+        }
+        for index in 1...12 {
+            // Two people of the post's own (years old, posting), twenty accounts made this week with nothing in them.
+            let people = [account("p\(index)a", created: 900, followers: 80, posts: 400), account("p\(index)b", created: 20, followers: 3, posts: 40)]
+            let bought = (0..<20).map { account("bought\(index)-\($0)", created: 3, followers: 0, posts: 0) }
+            server.set("/api/v1/statuses/\(600 + index)/favourited_by?limit=80", json: "[" + (people + bought).joined(separator: ",") + "]")
+        }
+        let harness = try Self.mastodon(server, engagers: 20)
+        #expect(try await harness.refresh().error == nil)
+        let engagements = try harness.store.engagements(persona: harness.persona.id)
+        #expect(engagements.filter(\.fresh).count == 12 * 20)
+        #expect(engagements.filter { !$0.fresh }.count == 12 * 2)
+        let score = try harness.snapshot().score
+        let applause = try #require(score.components.first { $0.name == "applause" })
+        // Per post: two people + twenty fresh accounts × 0.1 = 4 likes, not 22.
+        #expect(applause.reason.contains("over 12 originals: 4;"), "\(applause.reason)")
+        #expect(applause.reason.contains("240 of them were fresh, empty accounts"), "\(applause.reason)")
+        #expect(score.sample.authenticShare == 0.091) // 24 of 264 named accounts
+    }
+
     @Test func aFailedEngagerLookupSkipsThatPostAndKeepsTheTimeline() async throws {
         let server = try await FixtureServer.start()
         defer { Task { await server.stop() } }
