@@ -65,6 +65,9 @@ struct Explanation {
                 + "(p = \(String(format: "%.2g", block.p))): counted as a block of \(ScoreModel.format(block.floor)) accounts, "
                 + "each once in the window"
         }
+        if let metric, context.identified[metric]?.isEmpty ?? true {
+            reason += "; who reacted is not named by this persona's sources: the interval is 2 points wider on each side"
+        }
         if let metric { reason += context.identityNote(metric, what == "likes" ? "likers" : what == "reposts" ? "reposters" : "repliers") }
         return scored(part, reason: reason, evidence: ScoreModel.evidence(counted, "\(what) by others"))
     }

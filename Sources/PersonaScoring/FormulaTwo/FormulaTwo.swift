@@ -58,6 +58,8 @@ public enum FormulaTwo {
     static let priorPosts = 6.0
     /// Points added to each side of the interval per unit of the model that could not be measured.
     static let wideningPerUnmeasured = 15.0
+    /// Points added to each side of the interval when no source names who reacted.
+    static let unnamedWidening = 2.0
 
     public static func score(_ input: ScoreModel.Input) -> Score {
         let context = ScoreContext(input)
@@ -72,7 +74,10 @@ public enum FormulaTwo {
         let coverage = availableBase > 0 ? measuredBase / availableBase : 0
 
         let bootstrap = Bootstrap.run(table, weights: weights, factor: point.factor)
-        let widen = wideningPerUnmeasured * (1 - coverage)
+        // Counts whose people nobody names could hide a pod that varies its reactions: less is known.
+        let reachMeasured = [Part.conversation, .amplification, .applause].contains { point.normalized[$0] != nil }
+        let unnamed = reachMeasured && context.identified.values.allSatisfy(\.isEmpty)
+        let widen = wideningPerUnmeasured * (1 - coverage) + (unnamed ? unnamedWidening : 0)
         func interval(_ value: Double?, _ range: (low: Double, high: Double)?, widen: Double) -> Interval? {
             guard let value, let range else { return nil }
             return Interval(low: RobustStatistics.rounded(max(0, min(value, range.low) - widen)),
