@@ -23,17 +23,24 @@ struct Personad: AsyncParsableCommand {
 
     func run() async throws {
         let level = logLevel
+        // One line per event; `<N>` priorities and no timestamps when standard error is the journal.
+        let journal = JournalLogHandler.standardErrorIsJournal()
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = JournalLogHandler(label: label, journal: journal)
             handler.logLevel = level
             return handler
         }
         let logger = Logger(label: "personad")
+        /// A line for the operator outside the logger (configuration and start-up failures, the
+        /// `--once` summary): an error, so priority 3 under the journal.
+        func complain(_ text: String) {
+            FileHandle.standardError.write(Data(((journal ? "<3>" : "") + "personad: \(text)\n").utf8))
+        }
         let configuration: Configuration
         do {
             configuration = try ConfigLoader.load(path: config)
         } catch {
-            FileHandle.standardError.write(Data("personad: \(error)\n".utf8))
+            complain("\(error)")
             throw ExitCode(78) // EX_CONFIG: systemd will not restart-loop on a broken config.
         }
         if once {
@@ -41,10 +48,10 @@ struct Personad: AsyncParsableCommand {
             do {
                 failures = try await Daemon.runOnce(configuration: configuration, logger: logger)
             } catch {
-                FileHandle.standardError.write(Data("personad: \(error)\n".utf8))
+                complain("\(error)")
                 throw ExitCode(1)
             }
-            for failure in failures { FileHandle.standardError.write(Data("personad: \(failure)\n".utf8)) }
+            for failure in failures { complain(failure) }
             print("personad: snapshots written to \(configuration.snapshotDirectory)")
             if !failures.isEmpty { throw ExitCode(1) }
             return
@@ -57,7 +64,7 @@ struct Personad: AsyncParsableCommand {
         do {
             try await group.run()
         } catch {
-            FileHandle.standardError.write(Data("personad: \(error)\n".utf8))
+            complain("\(error)")
             throw ExitCode(1)
         }
     }

@@ -12,16 +12,24 @@ public final class DaemonProcess: Sendable {
         TestPaths.productsDirectory.appendingPathComponent(name)
     }
 
-    public init(_ arguments: [String], environment: [String: String] = [:], executable: String = "personad") throws {
+    /// `journalStream`: set `JOURNAL_STREAM` to the device and inode of the child's standard error,
+    /// as systemd does when it connects a service's output to the journal.
+    public init(_ arguments: [String], environment: [String: String] = [:], executable: String = "personad",
+                journalStream: Bool = false) throws {
         let process = Process()
         process.executableURL = Self.executable(executable)
         process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         merged["NOTIFY_SOCKET"] = nil
         merged["WATCHDOG_USEC"] = nil
+        merged["JOURNAL_STREAM"] = nil
         merged.merge(environment) { $1 }
-        process.environment = merged
         let pipe = Pipe()
+        if journalStream {
+            var info = stat()
+            if fstat(pipe.fileHandleForWriting.fileDescriptor, &info) == 0 { merged["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)" }
+        }
+        process.environment = merged
         process.standardError = pipe
         process.standardOutput = pipe
         let output = self.output
@@ -56,8 +64,9 @@ public final class DaemonProcess: Sendable {
     }
 
     /// Runs to completion and returns (status, combined output).
-    public static func run(_ arguments: [String], executable: String = "personad", environment: [String: String] = [:]) async throws -> (Int32, String) {
-        let child = try DaemonProcess(arguments, environment: environment, executable: executable)
+    public static func run(_ arguments: [String], executable: String = "personad", environment: [String: String] = [:],
+                           journalStream: Bool = false) async throws -> (Int32, String) {
+        let child = try DaemonProcess(arguments, environment: environment, executable: executable, journalStream: journalStream)
         let status = await child.waitForExit(timeout: .seconds(60)) ?? -1
         return (status, child.log)
     }
