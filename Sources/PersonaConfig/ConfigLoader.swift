@@ -12,17 +12,66 @@ public enum ConfigLoader {
     /// Mastodon and Bluesky API sources look up who reacted to this many of the newest changed posts per poll.
     public static let defaultEngagers = 20
 
+    /// Reads the main file, then each drop-in of `conf.d/` beside it (`*.toml`, in name order).
+    /// A drop-in holds `[[persona]]` tables only (`[daemon]` and `[scoring]` belong in the main
+    /// file); its relative paths are relative to the drop-in's own directory. A persona id defined
+    /// twice is an error naming both places.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Configuration {
-        let text: String
+        var configuration = try parse(try read(path), file: path, environment: environment)
+        for dropIn in try dropIns(beside: path) {
+            let personas = try parseDropIn(try read(dropIn), file: dropIn)
+            for persona in personas {
+                if let first = configuration.personas.first(where: { $0.id == persona.id }) {
+                    throw ConfigError(file: dropIn, line: persona.line, key: "persona.id",
+                                      detail: "'\(persona.id)' is already defined in \(first.file)\(first.line.map { ":\($0)" } ?? ""); ids must be unique")
+                }
+            }
+            configuration.personas += personas
+            configuration.dropIns.append(dropIn)
+        }
+        return configuration
+    }
+
+    static func read(_ path: String) throws(ConfigError) -> String {
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ConfigError(file: path, detail: "cannot read (\(error.localizedDescription))")
         }
-        return try parse(text, file: path, environment: environment)
     }
 
+    /// `conf.d/*.toml` beside `path`, in name order; none if there is no such directory.
+    public static func dropIns(beside path: String) throws(ConfigError) -> [String] {
+        let directory = (URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path as NSString)
+            .appendingPathComponent("conf.d")
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else { return [] }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        } catch {
+            throw ConfigError(file: directory, detail: "cannot list the drop-in directory (\(error.localizedDescription))")
+        }
+        return names.filter { $0.hasSuffix(".toml") && !$0.hasPrefix(".") }
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            .map { (directory as NSString).appendingPathComponent($0) }
+    }
+
+    /// A drop-in: `[[persona]]` tables, checked as in the main file.
+    static func parseDropIn(_ text: String, file: String) throws(ConfigError) -> [PersonaConfiguration] {
+        let (table, reader) = try tables(text, file: file)
+        try reader.checkKeys(table, allowed: ["persona"], at: KeyPath(),
+                             why: "a drop-in holds [[persona]] tables; [daemon] and [scoring] belong in the main file")
+        return try reader.personas(table)
+    }
+
+    /// The main file alone (no drop-ins).
     public static func parse(_ text: String, file: String, environment: [String: String] = [:]) throws(ConfigError) -> Configuration {
+        var (table, reader) = try tables(text, file: file)
+        return try reader.configuration(table, environment: environment)
+    }
+
+    static func tables(_ text: String, file: String) throws(ConfigError) -> (TOMLTable, TableReader) {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -33,8 +82,7 @@ public enum ConfigLoader {
         }
         let absoluteFile = URL(fileURLWithPath: file).standardizedFileURL.path
         let base = (URL(fileURLWithPath: absoluteFile).deletingLastPathComponent().path as NSString)
-        var reader = TableReader(file: absoluteFile, locator: KeyLocator(text: text), base: base)
-        return try reader.configuration(table, environment: environment)
+        return (table, TableReader(file: absoluteFile, locator: KeyLocator(text: text), base: base))
     }
 }
 
@@ -48,9 +96,9 @@ struct TableReader {
         ConfigError(file: file, line: locator.line(of: path), key: path.description, detail: detail)
     }
 
-    func checkKeys(_ table: TOMLTable, allowed: Set<String>, at path: KeyPath) throws(ConfigError) {
+    func checkKeys(_ table: TOMLTable, allowed: Set<String>, at path: KeyPath, why: String? = nil) throws(ConfigError) {
         for key in table.keys where !allowed.contains(key) {
-            throw fail(path.appending(key), "unknown key (allowed here: \(allowed.sorted().joined(separator: ", ")))")
+            throw fail(path.appending(key), why ?? "unknown key (allowed here: \(allowed.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -119,28 +167,33 @@ struct TableReader {
             window = try duration(scoring, "window", at: scoringPath, minimum: 86400, maximum: 36500 * 86400) ?? window
         }
 
-        var personas: [PersonaConfiguration] = []
-        var ids: Set<PersonaID> = []
-        if let personaValue = root["persona"] {
-            guard let array = personaValue.array else { throw fail(top.appending("persona"), "expected [[persona]] tables") }
-            for (index, element) in array.enumerated() {
-                let path = top.appending("persona", index: index)
-                guard let table = element.table else { throw fail(path, "expected a table") }
-                let persona = try self.persona(table, at: path)
-                guard ids.insert(persona.id).inserted else {
-                    throw fail(path.appending("id"), "'\(persona.id)' is used by another persona; ids must be unique")
-                }
-                personas.append(persona)
-            }
-        }
+        let personas = try self.personas(root)
         return Configuration(
             file: file, stateDirectory: state, snapshotDirectory: snapshots, pidFile: pidFile,
             interval: interval, jitter: jitter, window: window,
             maximumConnections: connections, maximumPerHost: perHost, maximumPages: pages, personas: personas)
     }
 
+    /// The `[[persona]]` tables of one file, ids unique within it.
+    func personas(_ root: TOMLTable) throws(ConfigError) -> [PersonaConfiguration] {
+        var personas: [PersonaConfiguration] = []
+        var ids: Set<PersonaID> = []
+        guard let personaValue = root["persona"] else { return [] }
+        guard let array = personaValue.array else { throw fail(KeyPath().appending("persona"), "expected [[persona]] tables") }
+        for (index, element) in array.enumerated() {
+            let path = KeyPath().appending("persona", index: index)
+            guard let table = element.table else { throw fail(path, "expected a table") }
+            let persona = try self.persona(table, at: path)
+            guard ids.insert(persona.id).inserted else {
+                throw fail(path.appending("id"), "'\(persona.id)' is used by another persona; ids must be unique")
+            }
+            personas.append(persona)
+        }
+        return personas
+    }
+
     func persona(_ table: TOMLTable, at path: KeyPath) throws(ConfigError) -> PersonaConfiguration {
-        try checkKeys(table, allowed: ["id", "network", "handle", "source"], at: path)
+        try checkKeys(table, allowed: ["id", "network", "handle", "source", "window"], at: path)
         guard let rawID = try string(table, "id", at: path) else { throw fail(path, "missing key 'id'") }
         guard let id = PersonaID(rawValue: rawID) else {
             throw fail(path.appending("id"), "'\(rawID)' is not a valid id (lower-case letters, digits and '-', starting with a letter or digit, at most 64)")
@@ -164,7 +217,9 @@ struct TableReader {
             guard let sourceTable = element.table else { throw fail(sourcePath, "expected a table") }
             sources.append(try source(sourceTable, descriptor: descriptor, handle: handle, at: sourcePath))
         }
-        return PersonaConfiguration(id: id, network: network, handle: handle, sources: sources)
+        let window = try duration(table, "window", at: path, minimum: 86400, maximum: 36500 * 86400)
+        return PersonaConfiguration(id: id, network: network, handle: handle, sources: sources, window: window, file: file,
+                                    line: locator.line(of: path.appending("id")))
     }
 
     func source(_ table: TOMLTable, descriptor: any NetworkDescriptor, handle: String, at path: KeyPath) throws(ConfigError) -> SourceConfiguration {

@@ -19,8 +19,13 @@ public struct Configuration: Sendable, Hashable {
     /// A paged API is never read past this many pages in one poll.
     public var maximumPages: Int
     public var personas: [PersonaConfiguration]
+    /// The drop-in files read after the main file (`conf.d/*.toml` beside it), in name order.
+    public var dropIns: [String] = []
 
     public var databasePath: String { (stateDirectory as NSString).appendingPathComponent("personad.sqlite") }
+
+    /// How far back a persona's score looks: its own `window`, or `[scoring] window`.
+    public func window(for persona: PersonaConfiguration) -> TimeInterval { persona.window ?? window }
 }
 
 public struct PersonaConfiguration: Sendable, Hashable {
@@ -28,6 +33,11 @@ public struct PersonaConfiguration: Sendable, Hashable {
     public var network: Network
     public var handle: String
     public var sources: [SourceConfiguration]
+    /// This persona's own scoring window, overriding `[scoring] window`.
+    public var window: TimeInterval?
+    /// The file that defines it (the main file or a drop-in), and the line of its `id`.
+    public var file: String = ""
+    public var line: Int?
 }
 
 public struct SourceConfiguration: Sendable, Hashable {

@@ -34,9 +34,9 @@ enum Attempt: Sendable {
         var jitter: Double
         var maximumPages: Int
 
-        init(_ configuration: Configuration, source: SourceConfiguration, now: Date) {
+        init(_ configuration: Configuration, persona: PersonaConfiguration, source: SourceConfiguration, now: Date) {
             self.now = now
-            windowStart = now.addingTimeInterval(-configuration.window)
+            windowStart = now.addingTimeInterval(-configuration.window(for: persona))
             interval = source.interval ?? configuration.interval
             jitter = configuration.jitter
             maximumPages = configuration.maximumPages

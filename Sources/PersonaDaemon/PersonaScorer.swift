@@ -57,7 +57,7 @@ public struct PersonaScorer: Sendable {
     public func score(of persona: PersonaConfiguration, configuration: Configuration, states: [String: SourceState],
                       at: Date) throws(DaemonError) -> Score {
         do {
-            let windowStart = at.addingTimeInterval(-configuration.window)
+            let windowStart = at.addingTimeInterval(-configuration.window(for: persona))
             let posts = try store.posts(persona: persona.id, since: windowStart, withText: false).filter { $0.createdAt <= at }
             let interactions = try store.interactions(persona: persona.id, since: windowStart)
             let engagements = try store.engagements(persona: persona.id, since: windowStart)

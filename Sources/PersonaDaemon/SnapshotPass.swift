@@ -26,7 +26,7 @@ struct SnapshotPass: Sendable {
 
     /// A digest of what a persona's configuration says; a persona whose configuration changed is re-scored.
     static func configDigest(_ persona: PersonaConfiguration, _ configuration: Configuration) -> String {
-        SnapshotFingerprint.digest("\(persona.network)|\(persona.handle)|\(configuration.window)|"
+        SnapshotFingerprint.digest("\(persona.network)|\(persona.handle)|\(configuration.window(for: persona))|"
             + persona.sources.map { "\($0.kind):\($0.location)" }.joined(separator: ","))
     }
 

@@ -52,7 +52,7 @@ public struct SourceRefresh: Sendable {
     public func refresh(_ persona: PersonaConfiguration, _ source: SourceConfiguration, configuration: Configuration,
                         state stored: SourceState?, now: Date = Date()) async -> Result {
         let key = Self.key(persona, source)
-        let policy = Attempt.Policy(configuration, source: source, now: now)
+        let policy = Attempt.Policy(configuration, persona: persona, source: source, now: now)
         var state = stored ?? SourceState(key: key, personaID: persona.id, kind: source.kind, location: source.location)
         let attempt: Attempt
         var observation: Observation?

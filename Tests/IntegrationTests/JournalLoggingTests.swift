@@ -41,4 +41,36 @@ import TestSupport
         #expect(failures.allSatisfy { $0.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ error personad: "#, options: .regularExpression) != nil }, "\(failures)")
         #expect(!output.contains("<3>"))
     }
+
+    /// A drop-in beside the main file adds a persona with its own window; the real binary scores
+    /// it with that window (and the main file's persona with `[scoring] window`).
+    @Test func aDropInPersonaIsScoredWithItsOwnWindow() async throws {
+        let directory = try TemporaryDirectory("drop-in-run")
+        defer { directory.remove() }
+        let feed = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+            <item><guid>a</guid><title>a</title><pubDate>Mon, 01 Jun 2026 10:00:00 GMT</pubDate></item>
+            </channel></rss>
+            """
+        try directory.write("etc/conf.d/feeds/notes.xml", feed)
+        try directory.write("etc/conf.d/10-notes.toml", """
+            [[persona]]
+            id = "notes"
+            network = "blog"
+            handle = "notes"
+            window = "30d"
+              [[persona.source]]
+              kind = "feed"
+              path = "feeds/notes.xml"
+            """)
+        let config = try directory.write("etc/personad.toml", try String(contentsOfFile: try Self.configuration(in: directory), encoding: .utf8))
+        let (_, output) = try await DaemonProcess.run(["--config", config, "--once"])
+        let snapshot = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: directory.file("state/snapshots/notes.json")))) as? [String: Any], "\(output)")
+        let window = try #require((snapshot["score"] as? [String: Any])?["window"] as? [String: String])
+        let formatter = ISO8601DateFormatter()
+        let start = try #require(window["start"].flatMap(formatter.date(from:))), end = try #require(window["end"].flatMap(formatter.date(from:)))
+        #expect(abs(end.timeIntervalSince(start) - 30 * 86400) < 2)
+        #expect(FileManager.default.fileExists(atPath: directory.file("state/snapshots/down.json")))
+    }
 }

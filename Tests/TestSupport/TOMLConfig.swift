@@ -36,10 +36,18 @@ public struct TOMLConfig: CustomStringConvertible, Sendable {
         self.scoring = scoring
     }
 
-    /// The same configuration with one more persona.
-    public func persona(_ id: String, network: String, handle: String, sources: Keys...) -> TOMLConfig {
+    /// The same configuration with one more persona (`keys`: its other keys, such as `window`).
+    public func persona(_ id: String, network: String, handle: String, keys: Keys = [], sources: Keys...) -> TOMLConfig {
         var copy = self
-        copy.personas.append(([("id", .string(id)), ("network", .string(network)), ("handle", .string(handle))], sources))
+        copy.personas.append(([("id", .string(id)), ("network", .string(network)), ("handle", .string(handle))] + keys, sources))
+        return copy
+    }
+
+    /// Only the `[[persona]]` tables: a drop-in's text.
+    public var personasOnly: TOMLConfig {
+        var copy = self
+        copy.daemon = []
+        copy.scoring = []
         return copy
     }
 
