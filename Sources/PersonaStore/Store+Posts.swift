@@ -156,11 +156,18 @@ extension Store {
     /// The persona's posts created at or after `since` (all of them by default), oldest first.
     /// Scoring asks only for its window, and without the texts it does not read, so that a
     /// persona's long history is never all in memory.
+    /// The characters of a post's text the scorer reads.
+    public static let scoringTextLength = 200
+
+    /// - Parameter withText: the whole text, or (false) its first `Store.scoringTextLength`
+    ///   characters: enough for the scorer to tell a template reply or a question, without holding
+    ///   every long text of a large window.
     public func posts(persona: PersonaID, since: Date = .distantPast, withText: Bool = true) throws(StoreError) -> [Post] {
         do {
             return try pool.read { db in
                 let statement = try db.cachedStatement(sql: """
-                    SELECT post_id, created_at, kind, \(withText ? "text" : "''"), url, tags, replies, reposts, likes, in_reply_to
+                    SELECT post_id, created_at, kind, \(withText ? "text" : "substr(text, 1, \(Self.scoringTextLength))"), url, tags,
+                           replies, reposts, likes, in_reply_to
                     FROM post WHERE persona_id = ? AND created_at >= ? ORDER BY created_at
                     """)
                 return try Row.fetchAll(statement, arguments: [persona.rawValue, since.timeIntervalSince1970]).map { row in

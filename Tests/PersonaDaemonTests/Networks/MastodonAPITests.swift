@@ -11,7 +11,8 @@ import TestSupport
     // MARK: Mastodon
 
     static func status(_ id: String, days: Double, replyTo: String? = nil, replyAccount: String? = nil, replies: Int = 0,
-                       reblogs: Int = 0, favourites: Int = 0, quotes: Int? = nil, reblog: Bool = false, tags: [String] = []) -> String {
+                       reblogs: Int = 0, favourites: Int = 0, quotes: Int? = nil, reblog: Bool = false, tags: [String] = [],
+                       content: String? = nil) -> String {
         let quote = quotes.map { #", "quotes_count": \#($0)"# } ?? ""
         let reblogValue = reblog ? #"{"id": "9\#(id)", "uri": "https://other.example/users/x/statuses/9\#(id)"}"# : "null"
         let tagList = tags.map { #"{"name": "\#($0)", "url": "https://social.example/tags/\#($0)"}"# }.joined(separator: ", ")
@@ -20,7 +21,7 @@ import TestSupport
              "created_at": "\(daysAgo(days))", "in_reply_to_id": \(replyTo.map { "\"\($0)\"" } ?? "null"),
              "in_reply_to_account_id": \(replyAccount.map { "\"\($0)\"" } ?? "null"), "sensitive": false, "spoiler_text": "",
              "visibility": "public", "language": "en", "replies_count": \(replies), "reblogs_count": \(reblogs),
-             "favourites_count": \(favourites)\(quote), "content": "<p>post \(id) &amp; more</p>", "reblog": \(reblogValue),
+             "favourites_count": \(favourites)\(quote), "content": "<p>\(content ?? "post \(id) &amp; more")</p>", "reblog": \(reblogValue),
              "account": {"id": "109", "username": "ana", "acct": "ana", "followers_count": 321},
              "media_attachments": [], "mentions": [], "tags": [\(tagList)], "emojis": []}
             """
@@ -184,6 +185,24 @@ import TestSupport
         #expect(try await harness.refresh().error == nil)
         #expect(try harness.posts()["https://social.example/users/ana/statuses/301"]?.counts.likes == 13)
         #expect(try harness.state()?.memo["engagers-own:301"] == nil)
+    }
+
+    /// Template answers are found in what the store keeps, not only in a reader's memory: the
+    /// scorer reads enough of each post's text to tell a template and a question.
+    @Test func templateAnswersAreOneAnswerThroughTheStore() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        server.set("/api/v1/accounts/lookup?acct=ana", json: #"{"id": "109", "followers_count": 50}"#)
+        let originals = (1...12).map { Self.status("\(800 + $0)", days: Double($0) * 3, replies: 3, favourites: 4) }
+        let answers = (1...12).map {
+            Self.status("\(900 + $0)", days: Double($0) * 3 - 1, replyTo: "7\($0)", replyAccount: "3\($0)", favourites: 1,
+                        content: "Hi there, sorry to hear that! Please send us a direct message with your order number, @user\($0).")
+        }
+        server.set("/api/v1/accounts/109/statuses?limit=40&exclude_reblogs=true", json: "[" + zip(answers, originals).flatMap { [$0, $1] }.joined(separator: ",") + "]")
+        let harness = try Self.mastodon(server, engagers: 0)
+        #expect(try await harness.refresh().error == nil)
+        let responsiveness = try #require(try harness.snapshot().score.components.first { $0.name == "responsiveness" })
+        #expect(responsiveness.reason.contains("12 near-identical replies counted as 1 answers"), "\(responsiveness.reason)")
     }
 
     /// More moved posts than one poll may ask about: the rest are remembered and asked about in the
