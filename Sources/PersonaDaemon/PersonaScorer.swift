@@ -76,12 +76,31 @@ public struct PersonaScorer: Sendable {
                 } ?? reasons
                 if let stated = states[SourceRefresh.key(persona, source)]?.audience { audience = max(audience ?? 0, stated) }
             }
-            return ScoreModel.score(.init(
+            var score = ScoreModel.score(.init(
                 calibration: descriptor.calibration, posts: posts, interactions: interactions, engagements: engagements,
                 audience: audience, unmeasurable: unmeasurable ?? [:], windowStart: windowStart, windowEnd: at))
+            if score.sample.posts < (score.minimumPosts ?? 0), let hint = try olderThanWindow(persona, windowStart: windowStart, at: at,
+                                                                                           needed: score.minimumPosts ?? 0) {
+                score.reason = (score.reason ?? "too few posts in the window") + "; " + hint
+            }
+            return score
         } catch {
             throw DaemonError("\(error)")
         }
+    }
+
+    /// Posts read but older than the window (an export downloaded long ago, a quiet account):
+    /// how many, the newest one's date, and the window that would reach enough of them.
+    func olderThanWindow(_ persona: PersonaConfiguration, windowStart: Date, at: Date, needed: Int) throws(StoreError) -> String? {
+        let older = try store.postsBefore(windowStart, persona: persona.id, nth: needed)
+        guard older.count > 0, let newest = older.newest else { return nil }
+        let day = { (date: Date) in String(SnapshotJSON.rfc3339(date).prefix(10)) }
+        var hint = "\(older.count) older posts are stored, the newest from \(day(newest)), before the window's start \(day(windowStart))"
+        if let reach = older.nth {
+            let days = Int((at.timeIntervalSince(reach) / 86400).rounded(.up))
+            hint += "; a window of \(days)d (`window` of this persona, or [scoring] window) would include \(needed) of them"
+        }
+        return hint
     }
 
     static func status(of state: SourceState?, now: Date) -> PersonaSnapshot.SourceStatus {

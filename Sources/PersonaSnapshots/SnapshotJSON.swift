@@ -220,7 +220,7 @@ public enum SnapshotJSON {
     static func date(_ value: Date?) -> Value { value.map { .string(rfc3339($0)) } ?? .null }
 
     /// `2026-11-27T02:41:52Z`, computed without a formatter (civil-from-days, Howard Hinnant).
-    static func rfc3339(_ date: Date) -> String {
+    public static func rfc3339(_ date: Date) -> String {
         let seconds = Int(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let secondOfDay = seconds - days * 86400

@@ -183,4 +183,24 @@ extension Store {
             throw failure("read posts of \(persona)", error)
         }
     }
+
+    /// What is stored of a persona's own posts (self-replies not counted) before `before`: how
+    /// many, the newest one's date, and the date of the `nth` newest (`nil` if fewer are stored).
+    public func postsBefore(_ before: Date, persona: PersonaID, nth: Int) throws(StoreError) -> (count: Int, newest: Date?, nth: Date?) {
+        do {
+            return try pool.read { db in
+                let row = try Row.fetchOne(db.cachedStatement(sql: """
+                    SELECT COUNT(*), MAX(created_at) FROM post WHERE persona_id = ? AND kind != 'self_reply' AND created_at < ?
+                    """), arguments: [persona.rawValue, before.timeIntervalSince1970])
+                let nthDate = try Double.fetchOne(db.cachedStatement(sql: """
+                    SELECT created_at FROM post WHERE persona_id = ? AND kind != 'self_reply' AND created_at < ?
+                    ORDER BY created_at DESC LIMIT 1 OFFSET ?
+                    """), arguments: [persona.rawValue, before.timeIntervalSince1970, max(0, nth - 1)])
+                let newest: Double? = row?[1]
+                return (row?[0] ?? 0, newest.map(Date.init(timeIntervalSince1970:)), nthDate.map(Date.init(timeIntervalSince1970:)))
+            }
+        } catch {
+            throw failure("count the stored posts of \(persona)", error)
+        }
+    }
 }

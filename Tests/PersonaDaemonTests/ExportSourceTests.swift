@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaSnapshots
 import PersonaStore
 import Testing
 import TestSupport
@@ -15,6 +16,27 @@ import TestSupport
             config
                 .persona("ana-x", network: "x", handle: "demo_ana", sources: [("kind", "export"), ("path", "\(archive)")])
         }
+    }
+
+    /// An archive downloaded long ago: every post is older than the window. The snapshot says how
+    /// many were read, the newest one's date and the window that would reach enough of them.
+    @Test func anExportOlderThanTheWindowSaysHowManyPostsAreStoredAndHowToReachThem() async throws {
+        let server = try await FixtureServer.start()
+        defer { Task { await server.stop() } }
+        let harness = try Harness(server: server, window: "1d") { config, _ in
+            config.persona("ana-x", network: "x", handle: "demo_ana", sources: [("kind", "export"), ("path", "\(Self.demo)")])
+        }
+        #expect(try await harness.refresh().error == nil)
+        let score = try harness.snapshot().score
+        #expect(score.status == .insufficientData && score.sample.posts == 0)
+        let posts = try harness.store.posts(persona: harness.persona.id).filter { $0.kind != .selfReply }.sorted { $0.createdAt > $1.createdAt }
+        let newest = String(SnapshotJSON.rfc3339(try #require(posts.first?.createdAt)).prefix(10))
+        let reason = try #require(score.statusReason)
+        #expect(reason.hasPrefix("0 own posts in the window"), "\(reason)")
+        #expect(reason.contains("; \(posts.count) older posts are stored, the newest from \(newest), before the window's start"), "\(reason)")
+        let days = Int((Date().timeIntervalSince(posts[9].createdAt) / 86400).rounded(.up))
+        #expect(reason.contains("a window of \(days)d (`window` of this persona, or [scoring] window) would include 10 of them")
+                || reason.contains("a window of \(days + 1)d"), "\(reason)")
     }
 
     @Test func unchangedOrCopiedArchivesAreNotReadAgainAndADamagedOneKeepsTheLastGoodScoreStale() async throws {
