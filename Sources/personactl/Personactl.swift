@@ -52,14 +52,30 @@ func fail(_ error: Failure) -> ExitCode {
 }
 
 func readJSON<T: Decodable>(_ type: T.Type, at path: String) throws -> T {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw Failure("\(path): no such file (has personad run yet?)")
-    }
+    guard let data = FileManager.default.contents(atPath: path) else { throw Failure(unreadable(path)) }
     do {
         return try SnapshotCoding.decoder().decode(T.self, from: data)
     } catch {
         throw Failure("\(path): not a valid snapshot (\(error))")
     }
+}
+
+/// Why a file cannot be read, for the operator: missing (personad has not written it yet) is not
+/// the same as not allowed (a state directory only personad's user may enter).
+func unreadable(_ path: String) -> String {
+    var info = stat()
+    if stat(path, &info) != 0 {
+        if errno == EACCES {
+            return "\(path): permission denied on a directory above it: run personactl as a user who may read personad's "
+                + "state directory (root, or see 'Reading the snapshots' in Docs/operations.md)"
+        }
+        return "\(path): no such file (has personad run yet?)"
+    }
+    if access(path, R_OK) != 0 {
+        return "\(path): permission denied: run personactl as a user who may read personad's snapshots "
+            + "(root, or see 'Reading the snapshots' in Docs/operations.md)"
+    }
+    return "\(path): cannot be read"
 }
 
 func age(since date: Date?, now: Date = Date()) -> String {
@@ -186,6 +202,8 @@ struct Refresh: ParsableCommand {
     }
 
     static let configuration = CommandConfiguration(abstract: "Ask the running daemon to refresh every persona now (SIGUSR1).")
+    /// Where the systemd unit's daemon keeps its PID file (`RuntimeDirectory=personad`).
+    static let unitPidFile = "/run/personad/personad.pid"
     @OptionGroup var options: ConfigOption
     @Option(name: .long, help: "Wait up to this many seconds for index.json to be rewritten; non-zero exit on timeout.")
     var wait: Double?
@@ -193,15 +211,24 @@ struct Refresh: ParsableCommand {
     func run() throws {
         do {
             let configuration = try options.load()
+            // Under the unit the daemon's PID file is in its runtime directory, which a shell does
+            // not know: the configured place first, then the unit's.
+            let candidates = [configuration.pidFile, Self.unitPidFile]
+            // A PID file that exists, or one hidden by a directory this user may not enter.
+            guard let pidFile = candidates.first(where: { path in
+                var info = stat()
+                return stat(path, &info) == 0 || errno == EACCES
+            }) else {
+                throw Failure("no PID file at \(candidates.joined(separator: " or ")); is personad running?")
+            }
             let text: String
             do {
-                text = try String(contentsOfFile: configuration.pidFile, encoding: .utf8)
+                text = try String(contentsOfFile: pidFile, encoding: .utf8)
             } catch {
-                let missing = !FileManager.default.fileExists(atPath: configuration.pidFile)
-                throw Failure("\(configuration.pidFile): " + (missing ? "no PID file; is personad running?" : "cannot read the PID file (\(error.localizedDescription))"))
+                throw Failure(unreadable(pidFile))
             }
             guard let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 1 else {
-                throw Failure("\(configuration.pidFile): does not hold a process id")
+                throw Failure("\(pidFile): does not hold a process id")
             }
             let indexPath = (configuration.snapshotDirectory as NSString).appendingPathComponent("index.json")
             // No index yet (the daemon's first cycle): any index that appears is the refresh's.
@@ -210,7 +237,8 @@ struct Refresh: ParsableCommand {
             // waiting, the (large) index is decoded only when that changes: no CPU taken from the daemon.
             var seen = Self.identity(of: indexPath)
             guard kill(pid, SIGUSR1) == 0 else {
-                throw Failure("cannot signal PID \(pid) from \(configuration.pidFile): \(String(cString: strerror(errno)))")
+                throw Failure("cannot signal PID \(pid) from \(pidFile): \(String(cString: strerror(errno)))"
+                    + (errno == EPERM ? " (the daemon runs as another user: run personactl refresh as root)" : ""))
             }
             guard let wait else {
                 print("refresh requested (SIGUSR1 sent to \(pid))")

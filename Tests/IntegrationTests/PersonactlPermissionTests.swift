@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// personactl run by a user who may not read personad's state: it names the permission problem,
+/// not "no such file". The real binary, as an unprivileged user (`setpriv`, run by root).
+@Suite struct PersonactlPermissionTests {
+    static let setpriv = "/usr/bin/setpriv"
+
+    /// Runs personactl as `nobody`; (exit status, output).
+    static func runAsNobody(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: setpriv)
+        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", DaemonProcess.executable("personactl").path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: setpriv)))
+    func anUnreadableStateDirectoryIsNamedAsAPermissionProblem() throws {
+        let directory = try TemporaryDirectory("personactl-permission")
+        defer { directory.remove() }
+        chmod(directory.path, 0o755)
+        let config = try directory.write("personad.toml", TOMLConfig(daemon: [("state_directory", "\(directory.path)/state")])
+            .persona("ana-blog", network: "blog", handle: "ana", sources: [("kind", "feed"), ("url", "https://blog.example.org/feed.xml")])
+            .description)
+        chmod(config, 0o644)
+        try directory.write("state/snapshots/index.json", #"{"generated_at": "2026-12-01T00:00:00Z", "personas": [], "schema_version": 1}"#)
+        try directory.write("state/personad.pid", "\(getpid())\n")
+        chmod(directory.file("state"), 0o700) // as under DynamicUser: only the daemon's user may enter
+
+        let (status, output) = try Self.runAsNobody(["--config", config, "status"])
+        #expect(status == 1)
+        #expect(output.contains("index.json: permission denied") && !output.contains("no such file"), "\(output)")
+        let (refreshStatus, refreshOutput) = try Self.runAsNobody(["--config", config, "refresh"])
+        #expect(refreshStatus == 1)
+        #expect(refreshOutput.contains("personad.pid: permission denied"), "\(refreshOutput)")
+
+        // Readable again: the same command works (the permission was the only problem).
+        chmod(directory.file("state"), 0o755)
+        let (okStatus, okOutput) = try Self.runAsNobody(["--config", config, "status"])
+        #expect(okStatus == 0, "\(okOutput)")
+    }
+}
