@@ -12,12 +12,19 @@ struct Explain: ParsableCommand {
     @Argument(help: "The persona id.") var id: String
     @Flag(name: .long, help: "Also list every own post in the window as the score counted it, with the sums behind each part.")
     var posts = false
+    @Flag(name: .long, help: "Print the snapshot file as it is: every number explain prints is in it (score.posts holds the posts).")
+    var json = false
 
     func run() throws {
         do {
             let configuration = try options.load()
             guard PersonaID(rawValue: id) != nil else { throw Failure("'\(id)' is not a persona id") }
             let path = (configuration.snapshotDirectory as NSString).appendingPathComponent("\(id).json")
+            if json {
+                guard let data = FileManager.default.contents(atPath: path) else { throw Failure(unreadable(path)) }
+                FileHandle.standardOutput.write(data)
+                return
+            }
             let snapshot = try readJSON(PersonaSnapshot.self, at: path)
             print(Explanation(snapshot).text, terminator: "")
             if posts { print("\n" + PostListing(snapshot: snapshot).text.joined(separator: "\n")) }

@@ -155,7 +155,7 @@ struct Show: ParsableCommand {
             guard PersonaID(rawValue: id) != nil else { throw Failure("'\(id)' is not a persona id") }
             let path = (configuration.snapshotDirectory as NSString).appendingPathComponent("\(id).json")
             if json {
-                guard let data = FileManager.default.contents(atPath: path) else { throw Failure("\(path): no such file") }
+                guard let data = FileManager.default.contents(atPath: path) else { throw Failure(unreadable(path)) }
                 FileHandle.standardOutput.write(data)
                 return
             }
@@ -267,12 +267,24 @@ struct Refresh: ParsableCommand {
 struct CheckConfig: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate a configuration file without starting anything.")
     @Argument(help: "The configuration file.") var path: String
+    @Flag(name: .long, help: "Print what was checked as JSON.") var json = false
 
     func run() throws {
         do {
             let configuration = try ConfigLoader.load(path: path)
             let sources = configuration.personas.reduce(0) { $0 + $1.sources.count }
-            print("\(path): ok — \(configuration.personas.count) personas, \(sources) sources; snapshots in \(configuration.snapshotDirectory)")
+            if json {
+                let object: [String: Any] = [
+                    "file": path, "drop_ins": configuration.dropIns, "personas": configuration.personas.map(\.id.rawValue),
+                    "sources": sources, "snapshot_directory": configuration.snapshotDirectory,
+                ]
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            let dropIns = configuration.dropIns.isEmpty ? "" : " (with \(configuration.dropIns.count) drop-ins: "
+                + configuration.dropIns.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + ")"
+            print("\(path): ok — \(configuration.personas.count) personas, \(sources) sources\(dropIns); snapshots in \(configuration.snapshotDirectory)")
         } catch {
             throw fail(Failure("\(error)", code: 78))
         }

@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import TestSupport
 
-/// personad's log lines as journald reads them: the real binary, its standard error a pipe whose
-/// device and inode are in `JOURNAL_STREAM`, as systemd sets them.
-@Suite struct JournalLoggingTests {
+/// What an operator meets, through the real binaries: log lines as journald reads them (standard
+/// error a pipe whose device and inode are in `JOURNAL_STREAM`, as systemd sets them), drop-ins,
+/// check-config and explain --json.
+@Suite struct OperatorTests {
     /// One persona whose only feed cannot be reached: an error line, and the progress around it.
     static func configuration(in directory: TemporaryDirectory) throws -> String {
         let config = TOMLConfig(daemon: [("state_directory", "\(directory.path)/state")])
@@ -72,5 +73,15 @@ import TestSupport
         let start = try #require(window["start"].flatMap(formatter.date(from:))), end = try #require(window["end"].flatMap(formatter.date(from:)))
         #expect(abs(end.timeIntervalSince(start) - 30 * 86400) < 2)
         #expect(FileManager.default.fileExists(atPath: directory.file("state/snapshots/down.json")))
+
+        // check-config reads the drop-ins too, and says so; --json lists what it checked.
+        let (checkStatus, check) = try await DaemonProcess.run(["check-config", config], executable: "personactl")
+        #expect(checkStatus == 0 && check.contains("2 personas, 2 sources (with 1 drop-ins: 10-notes.toml)"), "\(check)")
+        let (_, checkJSON) = try await DaemonProcess.run(["check-config", config, "--json"], executable: "personactl")
+        let checked = try #require(try JSONSerialization.jsonObject(with: Data(checkJSON.utf8)) as? [String: Any])
+        #expect(checked["personas"] as? [String] == ["down", "notes"])
+        // explain --json is the snapshot file, byte for byte.
+        let (_, explained) = try await DaemonProcess.run(["explain", "notes", "--json", "--config", config], executable: "personactl")
+        #expect(Data(explained.utf8) == (try Data(contentsOf: URL(fileURLWithPath: directory.file("state/snapshots/notes.json")))))
     }
 }
