@@ -85,12 +85,13 @@ final class MainLoop: @unchecked Sendable {
             configuration = next
             let changed = scheduler.apply(next, now: Date())
             logger.info("reload: configuration re-read from \(next.file); \(changed.count) sources new or changed")
-            notifier.notify("READY=1")
+            // The status says the reload is done (systemd shows the last STATUS until the next one).
+            notifier.notify("READY=1\nSTATUS=" + Self.oneLine("reloaded \(next.file); \(status())"))
             writeIndex()
             await runDue()
         } catch {
             logger.error("reload failed, keeping the configuration in force: \(error)")
-            notifier.notify("READY=1\nSTATUS=reload failed: \(error); \(status())")
+            notifier.notify("READY=1\nSTATUS=" + Self.oneLine("reload failed: \(error); \(status())"))
         }
     }
 
@@ -119,6 +120,11 @@ final class MainLoop: @unchecked Sendable {
         } catch {
             logger.error("cannot write index.json: \(error)")
         }
+    }
+
+    /// A `STATUS=` value is one line of the notification: a newline in it would end it early.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
     /// One line for `systemctl status`: counts by state, side by side; never a combined score.
