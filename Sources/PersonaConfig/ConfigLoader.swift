@@ -145,7 +145,7 @@ struct TableReader {
         } ?? TOMLTable()
         let daemonPath = top.appending("daemon")
         try checkKeys(daemon, allowed: ["state_directory", "snapshot_directory", "pid_file", "interval", "jitter",
-                                       "max_connections", "max_per_host", "max_pages"], at: daemonPath)
+                                       "max_connections", "max_per_host", "max_pages", "metrics_file"], at: daemonPath)
         let systemdState = environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
         let state = absolute(try string(daemon, "state_directory", at: daemonPath) ?? systemdState ?? "/var/lib/personad")
         let snapshots = absolute(try string(daemon, "snapshot_directory", at: daemonPath) ?? (state as NSString).appendingPathComponent("snapshots"))
@@ -158,6 +158,9 @@ struct TableReader {
         let connections = try integer(daemon, "max_connections", at: daemonPath, range: 1...1000) ?? 50
         let perHost = try integer(daemon, "max_per_host", at: daemonPath, range: 1...100) ?? 6
         let pages = try integer(daemon, "max_pages", at: daemonPath, range: 1...1000) ?? 10
+        // "" turns the metrics file off; the default sits beside the store.
+        let metricsSetting = try string(daemon, "metrics_file", at: daemonPath)
+        let metricsFile = metricsSetting.map { $0.isEmpty ? nil : absolute($0) } ?? (state as NSString).appendingPathComponent("personad.prom")
 
         var window: TimeInterval = 90 * 86400
         if let scoringValue = root["scoring"] {
@@ -171,7 +174,8 @@ struct TableReader {
         return Configuration(
             file: file, stateDirectory: state, snapshotDirectory: snapshots, pidFile: pidFile,
             interval: interval, jitter: jitter, window: window,
-            maximumConnections: connections, maximumPerHost: perHost, maximumPages: pages, personas: personas)
+            maximumConnections: connections, maximumPerHost: perHost, maximumPages: pages, personas: personas,
+            metricsFile: metricsFile)
     }
 
     /// The `[[persona]]` tables of one file, ids unique within it.

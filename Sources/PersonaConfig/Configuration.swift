@@ -19,6 +19,8 @@ public struct Configuration: Sendable, Hashable {
     /// A paged API is never read past this many pages in one poll.
     public var maximumPages: Int
     public var personas: [PersonaConfiguration]
+    /// Where the Prometheus textfile is written after each cycle; `nil`: not written.
+    public var metricsFile: String?
     /// The drop-in files read after the main file (`conf.d/*.toml` beside it), in name order.
     public var dropIns: [String] = []
 

@@ -39,6 +39,10 @@ struct Cycle: Sendable {
     struct Report: Sendable {
         var outcomes: [SourceRefresh.Outcome] = []
         var entries: [SnapshotIndex.Entry] = []
+        /// The metrics rows of the personas scored in this cycle.
+        var rows: [String: MetricsFile.PersonaRow] = [:]
+        /// Every source's state after the cycle.
+        var states: [String: SourceState] = [:]
         var failures: [SourceRefresh.Outcome] { outcomes.filter { $0.error != nil } }
     }
 
@@ -90,8 +94,11 @@ struct Cycle: Sendable {
         guard !Task.isCancelled else { return report }
         let refreshed = clock.now
         let touched = snapshot ?? Set(jobs.map(\.persona.id))
-        report.entries = await snapshots.run(configuration.personas.filter { touched.contains($0.id) }, changed: changed,
-                                             configuration: configuration, states: states)
+        let output = await snapshots.run(configuration.personas.filter { touched.contains($0.id) }, changed: changed,
+                                         configuration: configuration, states: states)
+        report.entries = output.entries
+        report.rows = output.rows
+        report.states = states
         logger.debug("cycle: \(jobs.count) sources in \(Cycle.seconds(refreshed - start)) s, \(changed.count) personas changed, snapshots in \(Cycle.seconds(clock.now - refreshed)) s")
         return report
     }

@@ -15,6 +15,7 @@ final class MainLoop: @unchecked Sendable {
     var configuration: Configuration
     var scheduler: Scheduler
     var index: [String: SnapshotIndex.Entry] = [:]
+    var metrics = MetricsState()
     let cycle: Cycle
     let notifier: SystemdNotifier
     let logger: Logger
@@ -60,6 +61,7 @@ final class MainLoop: @unchecked Sendable {
         for outcome in report.outcomes { scheduler.reschedule(outcome.key, at: outcome.nextAttempt) }
         for entry in report.entries { index[entry.id] = entry }
         writeIndex()
+        metrics.record(report, configuration: configuration, logger: logger)
         notifier.notify("STATUS=\(status())")
     }
 

@@ -17,9 +17,10 @@ struct PollDriver: Sendable {
     let engine: FetchEngine
     let logger: Logger
 
-    /// Runs one poll to its end and returns how it went and what it read.
+    /// Runs one poll to its end and returns how it went and what it read; `bytes` counts the
+    /// response bodies it received.
     func poll(_ reader: any RemoteReader, persona: PersonaConfiguration, source: SourceConfiguration,
-                      policy: Attempt.Policy, state: inout SourceState) async -> (Attempt, Observation?) {
+              policy: Attempt.Policy, state: inout SourceState, bytes: inout Int) async -> (Attempt, Observation?) {
         guard let url = source.url else { return (.failure(message: "source has no url", retryAt: nil), nil) }
         var poll = reader.makePoll(PollContext(
             url: url, handle: persona.handle, windowStart: policy.windowStart, memo: state.memo, maximumPages: policy.maximumPages,
@@ -55,6 +56,7 @@ struct PollDriver: Sendable {
                 }
                 return (.failure(message: "\(error)", retryAt: nil), nil)
             }
+            bytes += response.body.count
             let shown = FetchEngine.redact(request.url)
             state.httpStatus = url.hasPrefix("file:") ? nil : response.status
             if let gate = response.notBefore { state.notBefore = gate }

@@ -39,6 +39,14 @@ struct SnapshotPass: Sendable {
         var staged: SnapshotWriter.StagedFile?
         /// Set when the score changed: a new history entry, encoded.
         var history: Store.HistoryEntry?
+        /// What the metrics file says of the persona.
+        var row: MetricsFile.PersonaRow?
+    }
+
+    /// What a pass produced: an index entry per persona, and the metrics rows of those it scored.
+    struct Output: Sendable {
+        var entries: [SnapshotIndex.Entry] = []
+        var rows: [String: MetricsFile.PersonaRow] = [:]
     }
 
     /// Scores and writes the personas' snapshots. A persona none of whose sources changed, whose
@@ -49,7 +57,7 @@ struct SnapshotPass: Sendable {
     /// over the cores (scoring is pure; the store's reads run concurrently); all are then published
     /// with one file-system sync, and only then recorded as written.
     func run(_ personas: [PersonaConfiguration], changed: Set<PersonaID>, configuration: Configuration,
-             states: [String: SourceState]) async -> [SnapshotIndex.Entry] {
+             states: [String: SourceState]) async -> Output {
         let now = Date()
         let records: [PersonaID: PersonaRecord]
         do {
@@ -60,6 +68,7 @@ struct SnapshotPass: Sendable {
             records = [:]
         }
         var entries: [SnapshotIndex.Entry] = []
+        var rows: [String: MetricsFile.PersonaRow] = [:]
         var due: [PersonaConfiguration] = []
         for persona in personas {
             let fileName = Self.fileName(persona.id)
@@ -100,6 +109,7 @@ struct SnapshotPass: Sendable {
             var chunkRecords: [PersonaID: PersonaRecord] = [:]
             for result in results {
                 entries.append(result.entry)
+                if let row = result.row { rows[result.entry.id] = row }
                 if let file = result.staged, let record = result.record, let id = PersonaID(rawValue: result.entry.id) {
                     staged.add(file)
                     chunkRecords[id] = record
@@ -123,7 +133,7 @@ struct SnapshotPass: Sendable {
         if !due.isEmpty {
             logger.debug("snapshots: \(due.count) scored in \(Cycle.seconds(scoring)) s, staged in \(Cycle.seconds(staging)) s, published in \(Cycle.seconds(clock.now - publishing)) s")
         }
-        return entries
+        return Output(entries: entries, rows: rows)
     }
 
     /// The file on disk still stands for this configuration and formula, and is young enough to keep.
@@ -164,7 +174,7 @@ struct SnapshotPass: Sendable {
         let fresh = previous.map { Self.stillStands($0, persona: persona, configuration: configuration, path: path, now: now) } ?? false
         var result = Scored(entry: SnapshotIndex.Entry(
             id: persona.id.rawValue, network: persona.network, file: fileName,
-            score: snapshot.score.value, status: snapshot.score.status, generatedAt: now))
+            score: snapshot.score.value, status: snapshot.score.status, generatedAt: now), row: MetricsFile.PersonaRow(snapshot))
         if let previous, fresh, previous.fingerprint == fingerprint {
             result.entry.generatedAt = previous.writtenAt // unchanged: the file on disk says the same
             return result

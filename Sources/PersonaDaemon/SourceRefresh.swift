@@ -38,6 +38,10 @@ public struct SourceRefresh: Sendable {
         public var error: String?
         /// When the source should be polled next.
         public var nextAttempt: Date
+        /// How long the read took, and the bytes it read (response bodies, or the export read;
+        /// 0 when nothing was read, e.g. an unchanged export or a deferred poll).
+        public var duration: TimeInterval = 0
+        public var bytes: Int = 0
     }
 
     /// A refresh's result: what to tell the scheduler, and what to commit to the store.
@@ -56,6 +60,9 @@ public struct SourceRefresh: Sendable {
         var state = stored ?? SourceState(key: key, personaID: persona.id, kind: source.kind, location: source.location)
         let attempt: Attempt
         var observation: Observation?
+        var bytes = 0
+        let clock = ContinuousClock()
+        let began = clock.now
         if let notBefore = state.notBefore, notBefore > now {
             attempt = .deferred(until: notBefore) // the server said so, possibly before a restart
         } else {
@@ -63,8 +70,13 @@ public struct SourceRefresh: Sendable {
             switch SourceRegistry.reader(network: persona.network, kind: source.kind) {
             case .export(let reader)?:
                 (attempt, observation) = await exports.read(reader, persona: persona, source: source, state: &state)
+                if observation != nil, let path = source.path {
+                    // Read, not skipped as unchanged: its size on disk (a directory counts its files).
+                    bytes = Self.size(of: path)
+                }
             case .remote(let reader)?:
-                (attempt, observation) = await polls.poll(reader, persona: persona, source: source, policy: policy, state: &state)
+                (attempt, observation) = await polls.poll(reader, persona: persona, source: source, policy: policy, state: &state,
+                                                          bytes: &bytes)
             case nil:
                 attempt = .failure(message: "no reader for \(persona.network) \(source.kind)", retryAt: nil)
             }
@@ -82,8 +94,21 @@ public struct SourceRefresh: Sendable {
         var update = SourceUpdate(state: state, posts: posts, interactions: interactions, engagements: engagements, observedAt: now,
                                   promoteStaged: readExport && attempt.succeeded)
         update.timesOnly = stored.map { state.movedOnlyInTime(since: $0) } ?? false
+        let elapsed = clock.now - began
         return Result(
-            outcome: Outcome(key: key, persona: persona.id, location: source.location, error: attempt.error, nextAttempt: next),
+            outcome: Outcome(key: key, persona: persona.id, location: source.location, error: attempt.error, nextAttempt: next,
+                             duration: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, bytes: bytes),
             update: update, changed: changed)
+    }
+
+    /// A file's size, or the sum of a directory's files' sizes; 0 if unreadable (it was just read).
+    static func size(of path: String) -> Int {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return 0 }
+        guard isDirectory.boolValue else {
+            return ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        }
+        let files = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
+        return files.reduce(0) { $0 + (((try? FileManager.default.attributesOfItem(atPath: (path as NSString).appendingPathComponent($1)))?[.size] as? NSNumber)?.intValue ?? 0) }
     }
 }

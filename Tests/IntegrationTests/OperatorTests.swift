@@ -84,4 +84,73 @@ import TestSupport
         let (_, explained) = try await DaemonProcess.run(["explain", "notes", "--json", "--config", config], executable: "personactl")
         #expect(Data(explained.utf8) == (try Data(contentsOf: URL(fileURLWithPath: directory.file("state/snapshots/notes.json")))))
     }
+
+    /// `personad.prom` for node_exporter's textfile collector, parsed by Prometheus' own Python
+    /// parser (`prometheus_client`): a series per persona, never a combined one, and the sources'
+    /// health; replaced by a rename, never rewritten in place.
+    @Test func theMetricsFileParsesWithPrometheusOwnParser() async throws {
+        let directory = try TemporaryDirectory("metrics")
+        defer { directory.remove() }
+        let feed = TestPaths.packageRoot.appendingPathComponent("Config/demo/blog-feed.xml").path
+        let config = try directory.write("personad.toml", TOMLConfig(
+            daemon: [("state_directory", "\(directory.path)/state"), ("metrics_file", "\(directory.path)/textfile/personad.prom")],
+            scoring: [("window", "3650d")])
+            .persona("blog-ok", network: "blog", handle: "ana", sources: [("kind", "feed"), ("path", "\(feed)")])
+            .persona("down", network: "blog", handle: "down", sources: [("kind", "feed"), ("url", "http://127.0.0.1:1/feed.xml")])
+            .description)
+        try FileManager.default.createDirectory(atPath: directory.file("textfile"), withIntermediateDirectories: true)
+        let prom = directory.file("textfile/personad.prom")
+        let (status, output) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status == 1, "\(output)") // the down source fails
+        var first = stat()
+        #expect(stat(prom, &first) == 0, "\(output)")
+
+        let script = """
+            import json, sys
+            from prometheus_client.parser import text_string_to_metric_families
+            samples = []
+            for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+                for sample in family.samples:
+                    samples.append({"family": family.name, "type": family.type, "name": sample.name, "labels": sample.labels, "value": sample.value})
+            print(json.dumps(samples))
+            """
+        let parser = Process()
+        parser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        parser.arguments = ["python3", "-c", script, prom]
+        let pipe = Pipe()
+        parser.standardOutput = pipe
+        try parser.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        parser.waitUntilExit()
+        #expect(parser.terminationStatus == 0, "prometheus_client could not parse \(prom) (pip install prometheus_client)")
+        let samples = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        func value(_ name: String, _ labels: [String: String]) -> Double? {
+            samples.first { sample in
+                sample["name"] as? String == name
+                    && labels.allSatisfy { (sample["labels"] as? [String: String])?[$0.key] == $0.value }
+            }?["value"] as? Double
+        }
+        let snapshot = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: directory.file("state/snapshots/blog-ok.json")))) as? [String: Any])
+        let score = try #require(snapshot["score"] as? [String: Any])
+        #expect(value("personad_score", ["persona": "blog-ok", "network": "blog"]) == score["value"] as? Double)
+        let interval = try #require(score["interval"] as? [String: Double])
+        #expect(value("personad_score_interval_low", ["persona": "blog-ok"]) == interval["low"])
+        #expect(value("personad_score_interval_high", ["persona": "blog-ok"]) == interval["high"])
+        #expect(value("personad_component", ["persona": "blog-ok", "component": "conversation"]) != nil)
+        #expect(value("personad_persona_status", ["persona": "down", "status": "error"]) == 1)
+        #expect(value("personad_score", ["persona": "down"]) == nil) // no number, no series
+        #expect(value("personad_source_consecutive_failures", ["persona": "down"]) == 1)
+        #expect(value("personad_source_last_success_timestamp_seconds", ["persona": "blog-ok"]).map { $0 > 1_700_000_000 } == true)
+        #expect(value("personad_source_fetch_bytes", ["persona": "blog-ok"]).map { $0 > 1000 } == true)
+        #expect(value("personad_source_fetch_duration_seconds", ["persona": "blog-ok"]) != nil)
+        // Never a series that adds personas up: every score series names its persona.
+        #expect(samples.filter { ($0["name"] as? String)?.hasPrefix("personad_score") == true }.allSatisfy { ($0["labels"] as? [String: String])?["persona"] != nil })
+
+        // The next run replaces the file by renaming a new one over it: a new inode, no temporary left.
+        _ = try await DaemonProcess.run(["--config", config, "--once"])
+        var second = stat()
+        #expect(stat(prom, &second) == 0 && second.st_ino != first.st_ino)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("textfile")) == ["personad.prom"])
+    }
 }

@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import PersonaConfig
+import PersonaSnapshots
+import PersonaStore
+
+/// What the metrics file needs across cycles: the rows of personas not scored in a cycle (their
+/// snapshot stands; read once from its file), the sources' states and their last reads. Owned by
+/// one task (the main loop, or `--once`).
+struct MetricsState {
+    var personas: [String: MetricsFile.PersonaRow] = [:]
+    var states: [String: SourceState] = [:]
+    var reads: [String: (duration: Double, bytes: Int)] = [:]
+
+    /// Takes in a cycle's report, then writes the file if the configuration names one.
+    mutating func record(_ report: Cycle.Report, configuration: Configuration, logger: Logger) {
+        personas.merge(report.rows) { $1 }
+        states.merge(report.states) { $1 }
+        for outcome in report.outcomes { reads[outcome.key] = (outcome.duration, outcome.bytes) }
+        let ids = Set(configuration.personas.map(\.id.rawValue))
+        personas = personas.filter { ids.contains($0.key) }
+        guard let path = configuration.metricsFile else { return }
+        var rows: [MetricsFile.PersonaRow] = []
+        var sources: [MetricsFile.SourceRow] = []
+        for persona in configuration.personas {
+            if personas[persona.id.rawValue] == nil {
+                // A snapshot that still stands was not scored in this run: its file says what it says.
+                let file = (configuration.snapshotDirectory as NSString).appendingPathComponent("\(persona.id.rawValue).json")
+                if let data = FileManager.default.contents(atPath: file),
+                   let snapshot = try? SnapshotCoding.decoder().decode(PersonaSnapshot.self, from: data) { // unreadable: listed next cycle
+                    personas[persona.id.rawValue] = MetricsFile.PersonaRow(snapshot)
+                }
+            }
+            if let row = personas[persona.id.rawValue] { rows.append(row) }
+            for source in persona.sources {
+                let key = SourceRefresh.key(persona, source)
+                let state = states[key]
+                sources.append(MetricsFile.SourceRow(
+                    persona: persona.id.rawValue, network: persona.network.rawValue, kind: source.kind.rawValue,
+                    location: source.location, lastSuccess: state?.lastSuccess, consecutiveFailures: state?.consecutiveFailures ?? 0,
+                    duration: reads[key]?.duration, bytes: reads[key]?.bytes))
+            }
+        }
+        do {
+            try MetricsFile(path: path).write(personas: rows, sources: sources)
+        } catch {
+            logger.error("\(error)")
+        }
+    }
+}
