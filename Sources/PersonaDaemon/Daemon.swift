@@ -139,7 +139,7 @@ public final class Daemon: Service {
         let report = await cycle.run(Scheduler.jobs(of: configuration), configuration: configuration, heartbeat: nil)
         try writer.write(SnapshotIndex(generatedAt: Date(), personas: report.entries.sorted { $0.id < $1.id }))
         var metrics = MetricsState()
-        metrics.record(report, configuration: configuration, logger: logger)
+        metrics.record(report, configuration: configuration, logger: logger, force: true)
         return report.failures.map { "persona \($0.persona): \($0.error ?? "")" }
     }
 }

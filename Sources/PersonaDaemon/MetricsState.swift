@@ -11,15 +11,23 @@ struct MetricsState {
     var personas: [String: MetricsFile.PersonaRow] = [:]
     var states: [String: SourceState] = [:]
     var reads: [String: (duration: Double, bytes: Int)] = [:]
+    var lastWrite: Date?
 
-    /// Takes in a cycle's report, then writes the file if the configuration names one.
-    mutating func record(_ report: Cycle.Report, configuration: Configuration, logger: Logger) {
+    /// A busy daemon runs a cycle a second; a collector reads the file every 15 s or more. The file
+    /// is rewritten at most this often (the caches above take in every cycle).
+    static let minimumInterval: TimeInterval = 10
+
+    /// Takes in a cycle's report, then writes the file if the configuration names one and it was
+    /// not written in the last `minimumInterval` (unless `force`).
+    mutating func record(_ report: Cycle.Report, configuration: Configuration, logger: Logger, now: Date = Date(), force: Bool = false) {
         personas.merge(report.rows) { $1 }
         states.merge(report.states) { $1 }
         for outcome in report.outcomes { reads[outcome.key] = (outcome.duration, outcome.bytes) }
         let ids = Set(configuration.personas.map(\.id.rawValue))
         personas = personas.filter { ids.contains($0.key) }
         guard let path = configuration.metricsFile else { return }
+        if !force, let lastWrite, now.timeIntervalSince(lastWrite) < Self.minimumInterval { return }
+        lastWrite = now
         var rows: [MetricsFile.PersonaRow] = []
         var sources: [MetricsFile.SourceRow] = []
         for persona in configuration.personas {

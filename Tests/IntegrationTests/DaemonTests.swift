@@ -79,6 +79,9 @@ final class Installation: Sendable {
         try installation.validateAll()
         #expect(try installation.snapshot("ana-x.json")["schema_version"] as? Int == 1)
         #expect(notify.lines.contains { $0.hasPrefix("STATUS=2 personas") })
+        // The running daemon's first cycle writes the metrics file too, a series per persona.
+        let metrics = try String(contentsOfFile: installation.directory.file("state/personad.prom"), encoding: .utf8)
+        #expect(metrics.contains(#"personad_persona_status{persona="ana-x",network="x",status="ok"} 1"#), "\(metrics)")
         #expect(await eventually { notify.lines.contains("WATCHDOG=1") }, "no WATCHDOG=1")
         // PID file names the process.
         let pid = try String(contentsOfFile: installation.pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
