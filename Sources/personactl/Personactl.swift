@@ -124,7 +124,8 @@ struct Status: ParsableCommand {
                 let data = try JSONSerialization.data(withJSONObject: jsonRows, options: [.prettyPrinted, .sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                printTable(rows)
+                let colour = Terminal.colours()
+                printTable(rows) { column, cell, padded in column == 4 && colour ? Terminal.paint(status: cell, padded) : padded }
             }
         } catch let error as Failure {
             throw fail(error)
@@ -132,14 +133,41 @@ struct Status: ParsableCommand {
     }
 }
 
-func printTable(_ rows: [[String]]) {
+/// Aligned columns, two spaces apart. `paint` may colour a cell after it was padded (so escape
+/// codes never count toward a column's width); the header row is never painted.
+func printTable(_ rows: [[String]], paint: (_ column: Int, _ cell: String, _ padded: String) -> String = { $2 }) {
     guard let columns = rows.first?.count else { return }
     let widths = (0..<columns).map { column in rows.map { $0[column].count }.max() ?? 0 }
-    for row in rows {
+    for (index, row) in rows.enumerated() {
         let cells = row.enumerated().map { column, cell in
-            column == columns - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            let padded = column == columns - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            return index == 0 ? padded : paint(column, cell, padded)
         }
         print(cells.joined(separator: "  "))
+    }
+}
+
+/// Colour on a terminal only: never when standard output is not a TTY, when `NO_COLOR` is set
+/// and not empty (no-color.org), or when `TERM` is `dumb`.
+enum Terminal {
+    static func colours(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard isatty(STDOUT_FILENO) != 0 else { return false }
+        if let noColour = environment["NO_COLOR"], !noColour.isEmpty { return false }
+        return environment["TERM"] != "dumb"
+    }
+
+    /// A status in its colour: ok green, insufficient data and deferred yellow, stale and failing
+    /// magenta, error and gone red.
+    static func paint(status: String, _ text: String) -> String {
+        let code: String
+        switch status {
+        case "ok": code = "32"
+        case "insufficient_data", "deferred", "pending": code = "33"
+        case "stale", "failing": code = "35"
+        case "error", "gone": code = "31"
+        default: return text
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
 }
 

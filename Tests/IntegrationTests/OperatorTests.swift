@@ -153,4 +153,39 @@ import TestSupport
         #expect(stat(prom, &second) == 0 && second.st_ino != first.st_ino)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.file("textfile")) == ["personad.prom"])
     }
+
+    /// Colour on a terminal only: a real pseudo-terminal (`script`), then NO_COLOR, then a pipe.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func statusIsColouredOnATerminalOnlyAndNeverWithNoColor() async throws {
+        let directory = try TemporaryDirectory("colour")
+        defer { directory.remove() }
+        let config = try Self.configuration(in: directory)
+        _ = try await DaemonProcess.run(["--config", config, "--once"])
+        let command = "\(DaemonProcess.executable("personactl").path) --config \(config) status"
+        func run(_ environment: [String: String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qc", command, "/dev/null"]
+            var merged = ProcessInfo.processInfo.environment
+            merged["NO_COLOR"] = nil
+            merged["TERM"] = "xterm"
+            merged.merge(environment) { $1 }
+            process.environment = merged
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let terminal = try run([:])
+        #expect(terminal.contains("\u{1B}[31merror"), "\(terminal)") // the unreachable persona, in red
+        #expect(!(try run(["NO_COLOR": "1"])).contains("\u{1B}["))
+        let (_, piped) = try await DaemonProcess.run(["--config", config, "status"], executable: "personactl")
+        #expect(piped.contains("error") && !piped.contains("\u{1B}["))
+        // The columns stay aligned: colour codes are added after padding.
+        let header = try #require(terminal.split(separator: "\n").first.map(String.init))
+        #expect(header.contains("PERSONA") && header.range(of: "STATUS") != nil)
+    }
 }
