@@ -156,4 +156,29 @@ struct ScoreContext {
         let freshOnes = Set(fresh.values.flatMap { $0 })
         return (Double(named.subtracting(freshOnes).count) / Double(named.count) * 1000).rounded() / 1000
     }
+
+    /// Weeks (7-day steps back from the window's end) with at least one own post, of the window's weeks.
+    var activeWeeks: (active: Int, weeks: Int) {
+        let week = 7 * 86400.0
+        let span = input.windowEnd.timeIntervalSince(input.windowStart)
+        let weeks = max(1, Int((span / week).rounded(.up)))
+        let active = Set(own.map { min(weeks - 1, Int(input.windowEnd.timeIntervalSince($0.createdAt) / week)) })
+        return (active.count, weeks)
+    }
+
+    /// Message threads someone wrote into: how many the persona answered, the median delay in
+    /// hours, and the credit each answer keeps for its speed (`24 / (24 + median hours)`; 0 if none).
+    var messageAnswers: (answered: Int, medianHours: Double, speed: Double) {
+        let delays = messageThreads.compactMap(\.delay)
+        let medianHours = RobustStatistics.median(delays) / 3600
+        let speed = delays.isEmpty ? 0 : NetworkCalibration.answerHalfHours / (NetworkCalibration.answerHalfHours + medianHours)
+        return (delays.count, medianHours, speed)
+    }
+
+    /// The two latest answered message threads, as evidence.
+    var messageEvidence: [Evidence] {
+        messageThreads.filter { $0.delay != nil }.suffix(2).reversed().map {
+            Evidence(postId: $0.id, url: nil, count: Int((($0.delay ?? 0) / 60).rounded()), detail: "minutes to answer a message")
+        }
+    }
 }

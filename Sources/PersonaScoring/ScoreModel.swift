@@ -62,6 +62,11 @@ public enum ScoreModel {
         }
     }
 
+    /// A component no source of the persona can measure, and why: listed, never a silent zero.
+    static func unmeasured(_ name: String, _ reason: String) -> Component {
+        Component(name: name, raw: nil, normalized: nil, weight: 0, contribution: nil, measured: false, reason: reason)
+    }
+
     /// The strongest few posts behind a number, with the count that made them evidence.
     static func evidence(_ posts: [(post: Post, count: Double)], _ detail: String, limit: Int = 3) -> [Evidence] {
         posts.filter { $0.count > 0 }

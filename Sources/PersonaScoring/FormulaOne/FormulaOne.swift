@@ -95,10 +95,6 @@ public enum FormulaOne {
 
     // MARK: Components
 
-    static func unmeasured(_ name: String, _ reason: String) -> Component {
-        Component(name: name, raw: nil, normalized: nil, weight: 0, contribution: nil, measured: false, reason: reason)
-    }
-
     /// Replies by others per own original post.
     static func conversation(_ context: ScoreContext, weight: Double) -> Component {
         let counted = context.originals.compactMap { post in context.others(.conversation, on: post).map { (post: post, count: $0) } }
@@ -106,7 +102,7 @@ public enum FormulaOne {
             let reason = context.input.unmeasurable[.conversation]
                 ?? (context.originals.isEmpty ? "no original posts in the window to count replies on"
                     : "no source reported reply counts for the persona's posts")
-            return unmeasured("conversation", reason)
+            return ScoreModel.unmeasured("conversation", reason)
         }
         let raw = RobustStatistics.trimmedMean(counted.map(\.count))
         var reason = "10% trimmed mean of replies by others per original post, over \(counted.count) posts"
@@ -125,7 +121,7 @@ public enum FormulaOne {
         guard !counted.isEmpty else {
             let reason = context.input.unmeasurable[metric]
                 ?? (context.own.isEmpty ? "no own posts in the window" : "no source reported \(what) for the persona's posts")
-            return unmeasured(metric.rawValue, reason)
+            return ScoreModel.unmeasured(metric.rawValue, reason)
         }
         let raw = RobustStatistics.trimmedMean(counted.map(\.count))
         let reason = "10% trimmed mean of \(what) by others per own post, over \(counted.count) posts"
@@ -140,7 +136,7 @@ public enum FormulaOne {
         let counted = zip(context.own, context.ownResponses).compactMap { post, response in response.map { (post: post, count: $0) } }
         guard !counted.isEmpty else {
             let reasons = [Metric.conversation, .amplification, .applause].compactMap { context.input.unmeasurable[$0] }
-            return unmeasured("depth", reasons.isEmpty ? "no source reported reactions to the persona's posts"
+            return ScoreModel.unmeasured("depth", reasons.isEmpty ? "no source reported reactions to the persona's posts"
                                                         : reasons.joined(separator: "; "))
         }
         let t = RobustStatistics.tFactor(counted.map(\.count))
@@ -168,22 +164,18 @@ public enum FormulaOne {
         }
         let threads = context.messageThreads
         if !threads.isEmpty {
-            let answered = threads.compactMap(\.delay)
-            let share = Double(answered.count) / Double(threads.count)
-            let medianHours = RobustStatistics.median(answered) / 3600
-            let speed = answered.isEmpty ? 0 : NetworkCalibration.answerHalfHours / (NetworkCalibration.answerHalfHours + medianHours)
+            let (answered, medianHours, speed) = context.messageAnswers
+            let share = Double(answered) / Double(threads.count)
             parts.append(share * speed)
-            var text = "\(answered.count) of \(threads.count) message threads answered"
-            if !answered.isEmpty { text += ", median answer time \(ScoreModel.format((medianHours * 10).rounded() / 10)) h" }
+            var text = "\(answered) of \(threads.count) message threads answered"
+            if answered > 0 { text += ", median answer time \(ScoreModel.format((medianHours * 10).rounded() / 10)) h" }
             reasons.append(text)
-            evidence += threads.filter { $0.delay != nil }.suffix(2).reversed().map {
-                Evidence(postId: $0.id, url: nil, count: Int((($0.delay ?? 0) / 60).rounded()), detail: "minutes to answer a message")
-            }
+            evidence += context.messageEvidence
         }
         guard !parts.isEmpty else {
             let reason = context.input.unmeasurable[.responsiveness]
                 ?? (context.own.isEmpty ? "no own posts or messages in the window" : "no source shows replies or messages")
-            return unmeasured("responsiveness", reason)
+            return ScoreModel.unmeasured("responsiveness", reason)
         }
         let raw = parts.reduce(0, +) / Double(parts.count)
         return Component(
@@ -195,23 +187,20 @@ public enum FormulaOne {
 
     /// Share of the window's weeks with at least one own post.
     static func consistency(_ context: ScoreContext, weight: Double) -> Component {
-        guard !context.own.isEmpty else { return unmeasured("consistency", "no own posts in the window") }
-        let week = 7 * 86400.0
-        let span = context.input.windowEnd.timeIntervalSince(context.input.windowStart)
-        let weeks = max(1, Int((span / week).rounded(.up)))
-        let active = Set(context.own.map { min(weeks - 1, Int(context.input.windowEnd.timeIntervalSince($0.createdAt) / week)) })
-        let raw = Double(active.count) / Double(weeks)
+        guard !context.own.isEmpty else { return ScoreModel.unmeasured("consistency", "no own posts in the window") }
+        let (active, weeks) = context.activeWeeks
+        let raw = Double(active) / Double(weeks)
         return Component(
             name: "consistency", raw: raw,
             normalized: RobustStatistics.saturatingShare(raw, halfAt: NetworkCalibration.consistencyHalf),
             weight: weight, contribution: nil, measured: true,
-            reason: "posted in \(active.count) of the window's \(weeks) weeks")
+            reason: "posted in \(active) of the window's \(weeks) weeks")
     }
 
     /// Endorsements and recommendations received, each person once.
     static func recognition(_ context: ScoreContext, weight: Double) -> Component {
-        if let reason = context.calibration.noRecognition { return unmeasured("recognition", reason) }
-        if let reason = context.input.unmeasurable[.recognition] { return unmeasured("recognition", reason) }
+        if let reason = context.calibration.noRecognition { return ScoreModel.unmeasured("recognition", reason) }
+        if let reason = context.input.unmeasurable[.recognition] { return ScoreModel.unmeasured("recognition", reason) }
         func people(_ kind: Interaction.Kind) -> Set<String> {
             Set(context.interactions.filter { $0.kind == kind }.map { $0.counterpart ?? $0.id })
         }
@@ -226,7 +215,7 @@ public enum FormulaOne {
     /// Followers or connections, log-damped.
     static func audience(_ context: ScoreContext, weight: Double) -> Component {
         guard let audience = context.input.audience else {
-            return unmeasured("audience", "no source states the follower or connection count")
+            return ScoreModel.unmeasured("audience", "no source states the follower or connection count")
         }
         let raw = Double(max(0, audience))
         return Component(

@@ -32,7 +32,7 @@ struct Explanation {
     }
 
     func unmeasured(_ name: String, _ metric: Metric?, _ fallback: String) -> Component {
-        FormulaOne.unmeasured(name, metric.flatMap { context.input.unmeasurable[$0] } ?? fallback)
+        ScoreModel.unmeasured(name, metric.flatMap { context.input.unmeasurable[$0] } ?? fallback)
     }
 
     func reach(_ part: FormulaTwo.Part, _ values: [Double?], what: String, k: Double) -> Component {
@@ -96,7 +96,7 @@ struct Explanation {
                 reason = "nobody addressed the persona in the window (no replies by others measured under its posts, "
                     + "no messages received), so there was no one to answer; the factor is 1"
             }
-            return FormulaOne.unmeasured("responsiveness", reason)
+            return ScoreModel.unmeasured("responsiveness", reason)
         }
         let spokenTo = table.addressed.reduce(0, +) + table.threadsReceived
         let answers = table.replies.reduce(0) { $0 + table.credit[$1] } + table.threadCredit
@@ -121,27 +121,21 @@ struct Explanation {
             .sorted { ($0.post.createdAt, $0.post.id) > ($1.post.createdAt, $1.post.id) }
             .prefix(2)
             .map { Evidence(postId: $0.post.id, url: $0.post.url, count: 1, detail: "answer to someone else") }
-        let threads = context.messageThreads.filter { $0.delay != nil }.suffix(2).reversed().map {
-            Evidence(postId: $0.id, url: nil, count: Int((($0.delay ?? 0) / 60).rounded()), detail: "minutes to answer a message")
-        }
         return Component(name: "responsiveness", raw: share, normalized: normalized, weight: 0, contribution: 0,
-                         measured: true, reason: reason, evidence: Array(evidence) + threads)
+                         measured: true, reason: reason, evidence: Array(evidence) + context.messageEvidence)
     }
 
     func consistency() -> Component {
-        guard !context.own.isEmpty else { return FormulaOne.unmeasured("consistency", "no own posts in the window") }
-        let week = 7 * 86400.0
-        let span = context.input.windowEnd.timeIntervalSince(context.input.windowStart)
-        let weeks = max(1, Int((span / week).rounded(.up)))
-        let active = Set(context.own.map { min(weeks - 1, Int(context.input.windowEnd.timeIntervalSince($0.createdAt) / week)) })
-        let raw = Double(active.count) / Double(weeks)
+        guard !context.own.isEmpty else { return ScoreModel.unmeasured("consistency", "no own posts in the window") }
+        let (active, weeks) = context.activeWeeks
+        let raw = Double(active) / Double(weeks)
         return Component(name: "consistency", raw: raw, normalized: RobustStatistics.saturatingShare(raw, halfAt: NetworkCalibration.consistencyHalf),
                          weight: 0, contribution: 0, measured: true,
-                         reason: "posted in \(active.count) of the window's \(weeks) weeks; shown, not scored: posting more often is not merit")
+                         reason: "posted in \(active) of the window's \(weeks) weeks; shown, not scored: posting more often is not merit")
     }
 
     func recognition() -> Component {
-        if let reason = context.calibration.noRecognition { return FormulaOne.unmeasured("recognition", reason) }
+        if let reason = context.calibration.noRecognition { return ScoreModel.unmeasured("recognition", reason) }
         guard let raw = point.raw[.recognition] else {
             return unmeasured("recognition", .recognition, "no source shows endorsements or recommendations")
         }
@@ -152,7 +146,7 @@ struct Explanation {
 
     func audience() -> Component {
         guard let audience = context.input.audience else {
-            return FormulaOne.unmeasured("audience", "no source states the follower or connection count")
+            return ScoreModel.unmeasured("audience", "no source states the follower or connection count")
         }
         let raw = Double(max(0, audience))
         return Component(name: "audience", raw: raw, normalized: RobustStatistics.logDamped(raw, full: context.calibration.audienceFull),

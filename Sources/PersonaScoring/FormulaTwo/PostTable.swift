@@ -149,10 +149,8 @@ struct PostTable {
 
         let threads = context.messageThreads
         threadsReceived = Double(threads.count)
-        let delays = threads.compactMap(\.delay)
-        let medianHours = RobustStatistics.median(delays) / 3600
-        let speed = delays.isEmpty ? 0 : NetworkCalibration.answerHalfHours / (NetworkCalibration.answerHalfHours + medianHours)
-        threadCredit = Double(delays.count) * speed
+        let answers = context.messageAnswers
+        threadCredit = Double(answers.answered) * answers.speed
 
         if context.calibration.noRecognition != nil || context.input.unmeasurable[.recognition] != nil {
             recognition = nil
