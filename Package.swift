@@ -76,7 +76,7 @@ let package = Package(
         .executableTarget(
             name: "personactl",
             dependencies: [
-                "PersonaSnapshots", "PersonaModel", "PersonaConfig",
+                "PersonaSnapshots", "PersonaModel", "PersonaConfig", "PersonaStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

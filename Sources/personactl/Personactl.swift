@@ -14,7 +14,7 @@ struct Personactl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "personactl",
         abstract: "Read personad's snapshots, trigger refreshes, check configuration.",
-        subcommands: [Status.self, Show.self, Explain.self, Refresh.self, CheckConfig.self])
+        subcommands: [Status.self, Show.self, Explain.self, History.self, Refresh.self, CheckConfig.self])
 
     @Option(name: .long, help: "The daemon's configuration file (default \(ConfigLoader.defaultPath)).")
     var config: String?
@@ -136,14 +136,18 @@ struct Status: ParsableCommand {
 /// Aligned columns, two spaces apart. `paint` may colour a cell after it was padded (so escape
 /// codes never count toward a column's width); the header row is never painted.
 func printTable(_ rows: [[String]], paint: (_ column: Int, _ cell: String, _ padded: String) -> String = { $2 }) {
-    guard let columns = rows.first?.count else { return }
+    for line in tableLines(rows, paint: paint) { print(line) }
+}
+
+/// The lines of `printTable`.
+func tableLines(_ rows: [[String]], paint: (_ column: Int, _ cell: String, _ padded: String) -> String = { $2 }) -> [String] {
+    guard let columns = rows.first?.count else { return [] }
     let widths = (0..<columns).map { column in rows.map { $0[column].count }.max() ?? 0 }
-    for (index, row) in rows.enumerated() {
-        let cells = row.enumerated().map { column, cell in
+    return rows.enumerated().map { index, row in
+        row.enumerated().map { column, cell in
             let padded = column == columns - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
             return index == 0 ? padded : paint(column, cell, padded)
-        }
-        print(cells.joined(separator: "  "))
+        }.joined(separator: "  ")
     }
 }
 

@@ -40,6 +40,10 @@ import TestSupport
         let (refreshStatus, refreshOutput) = try Self.runAsNobody(["--config", config, "refresh"])
         #expect(refreshStatus == 1)
         #expect(refreshOutput.contains("personad.pid: permission denied"), "\(refreshOutput)")
+        try directory.write("state/personad.sqlite", "")
+        let (historyStatus, historyOutput) = try Self.runAsNobody(["--config", config, "history", "ana-blog"])
+        #expect(historyStatus == 1)
+        #expect(historyOutput.contains("personad.sqlite: permission denied") && !historyOutput.contains("no such file"), "\(historyOutput)")
 
         // Readable again: the same command works (the permission was the only problem).
         chmod(directory.file("state"), 0o755)
