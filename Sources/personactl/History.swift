@@ -43,13 +43,23 @@ struct History: ParsableCommand {
 
     /// The entries, or a failure that names the store and what to fix.
     static func read(databasePath: String, persona: PersonaID, since: Date?) throws -> [HistoryReader.Entry] {
+        let reader = try open(databasePath: databasePath)
+        do {
+            return try reader.entries(persona: persona, since: since)
+        } catch {
+            throw Failure("\(error)")
+        }
+    }
+
+    /// The store, opened read-only, or a failure that names it and says what to fix.
+    static func open(databasePath: String) throws -> HistoryReader {
         var info = stat()
         if stat(databasePath, &info) != 0 || access(databasePath, R_OK) != 0 {
             if errno == ENOENT { throw Failure("\(databasePath): no such file (has personad run yet?)") }
             throw Failure(unreadable(databasePath))
         }
         do {
-            return try HistoryReader(path: databasePath).entries(persona: persona, since: since)
+            return try HistoryReader(path: databasePath)
         } catch {
             throw Failure("\(error)")
         }

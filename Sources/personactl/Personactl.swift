@@ -14,7 +14,7 @@ struct Personactl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "personactl",
         abstract: "Read personad's snapshots, trigger refreshes, check configuration.",
-        subcommands: [Status.self, Show.self, Explain.self, History.self, Refresh.self, CheckConfig.self])
+        subcommands: [Status.self, Show.self, Explain.self, History.self, Report.self, Refresh.self, CheckConfig.self])
 
     @Option(name: .long, help: "The daemon's configuration file (default \(ConfigLoader.defaultPath)).")
     var config: String?

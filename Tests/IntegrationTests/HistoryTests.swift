@@ -33,11 +33,11 @@ enum XArchiveFixture {
 /// `personactl history` through the real binaries: two `personad --once` runs over two archives
 /// leave two history entries in the store, which personactl reads without writing to it.
 @Suite struct HistoryTests {
-    static func twoRuns(_ directory: TemporaryDirectory) async throws -> String {
+    static func twoRuns(_ directory: TemporaryDirectory, blogHandle: String = "ana") async throws -> String {
         let archive = directory.file("x.zip")
         let config = try directory.write("personad.toml", TOMLConfig(daemon: [("state_directory", "\(directory.path)/state")])
             .persona("ana-x", network: "x", handle: "ana", sources: [("kind", "export"), ("path", "\(archive)")])
-            .persona("ana-blog", network: "blog", handle: "ana", sources: [("kind", "feed"), ("url", "http://127.0.0.1:1/feed.xml")])
+            .persona("ana-blog", network: "blog", handle: "\(blogHandle)", sources: [("kind", "feed"), ("url", "http://127.0.0.1:1/feed.xml")])
             .description)
         for boost in [1, 3] {
             try XArchiveFixture.write(at: archive, boost: boost)
