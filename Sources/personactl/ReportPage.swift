@@ -33,13 +33,7 @@ struct ReportPage {
         return template.render(context)
     }
 
-    static func time(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
-        return formatter.string(from: date)
-    }
+    static func time(_ date: Date) -> String { HistoryText.time(date) + " UTC" }
 
     static func number(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "–" }
 
