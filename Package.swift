@@ -53,7 +53,7 @@ let package = Package(
         ),
         .target(
             name: "PersonaConfig",
-            dependencies: ["PersonaModel", "PersonaSources", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: ["PersonaModel", "PersonaSources", "PersonaUtilities", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
         .target(
             name: "PersonaDaemon",

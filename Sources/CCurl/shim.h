@@ -46,6 +46,10 @@ static inline CURLcode ccurl_getinfo_string(CURL *handle, CURLINFO info, char **
     return curl_easy_getinfo(handle, info, value);
 }
 
+/* CURLAUTH_* are unsigned-long macros with casts, which Swift does not import. */
+static const long ccurl_auth_basic = (long)CURLAUTH_BASIC;
+static const long ccurl_auth_bearer = (long)CURLAUTH_BEARER;
+
 static inline CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value) {
     return curl_multi_setopt(multi, option, value);
 }

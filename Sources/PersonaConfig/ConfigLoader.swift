@@ -16,10 +16,14 @@ public enum ConfigLoader {
     /// A drop-in holds `[[persona]]` tables only (`[daemon]` and `[scoring]` belong in the main
     /// file); its relative paths are relative to the drop-in's own directory. A persona id defined
     /// twice is an error naming both places.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> Configuration {
-        var configuration = try parse(try read(path), file: path, environment: environment)
+    ///
+    /// `readSecrets: false` checks each `token_file` and `credential` key but reads no file: for
+    /// tools that only read snapshots and may not read the daemon's secrets (`personactl status`).
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                            readSecrets: Bool = true) throws(ConfigError) -> Configuration {
+        var configuration = try parse(try read(path), file: path, environment: environment, readSecrets: readSecrets)
         for dropIn in try dropIns(beside: path) {
-            let personas = try parseDropIn(try read(dropIn), file: dropIn)
+            let personas = try parseDropIn(try read(dropIn), file: dropIn, environment: environment, readSecrets: readSecrets)
             for persona in personas {
                 if let first = configuration.personas.first(where: { $0.id == persona.id }) {
                     throw ConfigError(file: dropIn, line: persona.line, key: "persona.id",
@@ -58,16 +62,20 @@ public enum ConfigLoader {
     }
 
     /// A drop-in: `[[persona]]` tables, checked as in the main file.
-    static func parseDropIn(_ text: String, file: String) throws(ConfigError) -> [PersonaConfiguration] {
-        let (table, reader) = try tables(text, file: file)
+    static func parseDropIn(_ text: String, file: String, environment: [String: String] = [:], readSecrets: Bool = true) throws(ConfigError) -> [PersonaConfiguration] {
+        var (table, reader) = try tables(text, file: file)
+        reader.credentialsDirectory = environment["CREDENTIALS_DIRECTORY"]
+        reader.readSecrets = readSecrets
         try reader.checkKeys(table, allowed: ["persona"], at: KeyPath(),
                              why: "a drop-in holds [[persona]] tables; [daemon] and [scoring] belong in the main file")
         return try reader.personas(table)
     }
 
     /// The main file alone (no drop-ins).
-    public static func parse(_ text: String, file: String, environment: [String: String] = [:]) throws(ConfigError) -> Configuration {
+    public static func parse(_ text: String, file: String, environment: [String: String] = [:], readSecrets: Bool = true) throws(ConfigError) -> Configuration {
         var (table, reader) = try tables(text, file: file)
+        reader.credentialsDirectory = environment["CREDENTIALS_DIRECTORY"]
+        reader.readSecrets = readSecrets
         return try reader.configuration(table, environment: environment)
     }
 
@@ -91,6 +99,10 @@ struct TableReader {
     let file: String
     let locator: KeyLocator
     let base: NSString
+    /// Where systemd put the unit's credentials (`$CREDENTIALS_DIRECTORY`), for `credential = NAME`.
+    var credentialsDirectory: String?
+    /// Whether `token_file` and `credential` are read (the daemon, check-config) or only checked.
+    var readSecrets = true
 
     func fail(_ path: KeyPath, _ detail: String) -> ConfigError {
         ConfigError(file: file, line: locator.line(of: path), key: path.description, detail: detail)
@@ -228,7 +240,7 @@ struct TableReader {
 
     func source(_ table: TOMLTable, descriptor: any NetworkDescriptor, handle: String, at path: KeyPath) throws(ConfigError) -> SourceConfiguration {
         let network = descriptor.network
-        try checkKeys(table, allowed: ["kind", "path", "url", "interval", "ca_file", "max_bytes", "timeout", "engagers"], at: path)
+        try checkKeys(table, allowed: ["kind", "path", "url", "interval", "ca_file", "max_bytes", "timeout", "engagers", "token_file", "credential"], at: path)
         guard let rawKind = try string(table, "kind", at: path) else { throw fail(path, "missing key 'kind'") }
         guard let kind = SourceKind(rawValue: rawKind) else {
             throw fail(path.appending("kind"), "unknown kind '\(rawKind)' (one of: export, api, feed)")
@@ -275,7 +287,8 @@ struct TableReader {
             interval: try duration(table, "interval", at: path, minimum: 10, maximum: 30 * 86400),
             caFile: caFile, maximumBytes: Int(maxBytes),
             timeout: try duration(table, "timeout", at: path, minimum: 1, maximum: 3600) ?? 60,
-            engagers: engagers ?? (namesEngagers ? ConfigLoader.defaultEngagers : 0))
+            engagers: engagers ?? (namesEngagers ? ConfigLoader.defaultEngagers : 0),
+            secret: try secret(table, descriptor: descriptor, kind: kind, at: path))
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// The daemon's whole configuration, validated: every value here has been checked.
 public struct Configuration: Sendable, Hashable {
@@ -55,14 +56,17 @@ public struct SourceConfiguration: Sendable, Hashable {
     public var timeout: TimeInterval
     /// How many of the newest changed posts a poll asks "who reacted?" (Mastodon API); 0 never.
     public var engagers: Int
+    /// The source's token or client credentials (`token_file` or `credential`); printed, it shows only its origin.
+    public var secret: Secret?
 
     /// Where the data comes from, fit to print: the path, or the URL without credentials.
     /// Computed once: it is part of every source's key.
     public let location: String
 
     public init(kind: SourceKind, path: String?, url: String?, interval: TimeInterval?, caFile: String?,
-                maximumBytes: Int, timeout: TimeInterval, engagers: Int = 0) {
+                maximumBytes: Int, timeout: TimeInterval, engagers: Int = 0, secret: Secret? = nil) {
         self.engagers = engagers
+        self.secret = secret
         self.kind = kind
         self.path = path
         self.url = url

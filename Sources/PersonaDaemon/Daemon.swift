@@ -4,6 +4,7 @@ import PersonaConfig
 import PersonaFetch
 import PersonaModel
 import PersonaStore
+import PersonaUtilities
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
@@ -19,7 +20,7 @@ import PersonaSnapshots
 /// Important: the signal sequence is created before `READY=1` and before the PID file exists,
 /// because the default action of SIGHUP and SIGUSR1 is to kill the process.
 public final class Daemon: Service {
-    public static let version = "0.1.0"
+    public static let version = PersonadVersion.current
 
     let initial: Configuration
     let logger: Logger

@@ -16,15 +16,21 @@ import PersonaStore
 struct PollDriver: Sendable {
     let engine: FetchEngine
     let logger: Logger
+    let sessions = PollSessions()
 
     /// Runs one poll to its end and returns how it went and what it read; `bytes` counts the
     /// response bodies it received.
     func poll(_ reader: any RemoteReader, persona: PersonaConfiguration, source: SourceConfiguration,
               policy: Attempt.Policy, state: inout SourceState, bytes: inout Int) async -> (Attempt, Observation?) {
         guard let url = source.url else { return (.failure(message: "source has no url", retryAt: nil), nil) }
+        let sessionKey = SourceRefresh.key(persona, source)
         var poll = reader.makePoll(PollContext(
             url: url, handle: persona.handle, windowStart: policy.windowStart, memo: state.memo, maximumPages: policy.maximumPages,
-            engagerPosts: source.engagers, now: policy.now))
+            engagerPosts: source.engagers, now: policy.now, secret: source.secret, session: sessions.session(for: sessionKey)))
+        // The session (an access token) is kept whatever the outcome, but dropped when a server
+        // refused a request that carried credentials: the next poll asks for a new token.
+        var refusedCredentials = false
+        defer { sessions.keep(refusedCredentials ? [:] : poll.session, for: sessionKey) }
         // Validators are sent only after a fully successful poll: a 200 whose body failed to parse
         // must be fetched again, not answered with 304.
         let useValidators = state.lastError == nil
@@ -42,7 +48,8 @@ struct PollDriver: Sendable {
                 response = try await engine.fetch(FetchRequest(
                     url: request.url, etag: stored?.etag, lastModified: stored?.lastModified,
                     maximumBytes: source.maximumBytes, totalTimeout: source.timeout,
-                    allowFile: source.path != nil, caFile: source.caFile))
+                    allowFile: source.path != nil, caFile: source.caFile,
+                    authorization: request.authorization, form: request.form, userAgent: request.userAgent))
             } catch {
                 if error.kind == .deferred, let until = error.retryAt {
                     // An optional lookup held by the host's gate: keep what the poll read.
@@ -57,6 +64,7 @@ struct PollDriver: Sendable {
                 return (.failure(message: "\(error)", retryAt: nil), nil)
             }
             bytes += response.body.count
+            if request.authorization != nil, response.status == 401 || response.status == 403 { refusedCredentials = true }
             let shown = FetchEngine.redact(request.url)
             state.httpStatus = url.hasPrefix("file:") ? nil : response.status
             if let gate = response.notBefore { state.notBefore = gate }

@@ -1,4 +1,5 @@
 import Foundation
+import PersonaUtilities
 
 /// One HTTP(S) or `file://` GET, with the limits it must respect.
 public struct FetchRequest: Sendable, Hashable {
@@ -19,12 +20,23 @@ public struct FetchRequest: Sendable, Hashable {
     public var allowFile: Bool
     /// A PEM bundle to verify the server against, instead of the system's.
     public var caFile: String?
+    /// Credentials, given to libcurl's own authentication (never as a header the caller built), so
+    /// that libcurl sends them to this URL's host only, never to a host a redirect leads to.
+    public var authorization: RequestAuthorization?
+    /// A POST of this `application/x-www-form-urlencoded` body instead of a GET (an OAuth token request).
+    public var form: String?
+    /// Instead of the engine's User-Agent.
+    public var userAgent: String?
 
     public init(
         url: String, etag: String? = nil, lastModified: String? = nil, maximumBytes: Int = 16 << 20,
         connectTimeout: TimeInterval = 10, totalTimeout: TimeInterval = 60, lowSpeedTime: TimeInterval = 30,
-        maximumRedirects: Int = 5, allowFile: Bool = false, caFile: String? = nil
+        maximumRedirects: Int = 5, allowFile: Bool = false, caFile: String? = nil, authorization: RequestAuthorization? = nil, form: String? = nil,
+        userAgent: String? = nil
     ) {
+        self.userAgent = userAgent
+        self.authorization = authorization
+        self.form = form
         self.url = url
         self.etag = etag
         self.lastModified = lastModified

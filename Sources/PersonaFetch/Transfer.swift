@@ -48,7 +48,20 @@ final class Transfer {
         ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1)
         ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2)
         if let caFile = request.caFile { ccurl_setopt_string(easy, CURLOPT_CAINFO, caFile) }
-        ccurl_setopt_string(easy, CURLOPT_USERAGENT, userAgent)
+        // CURLOPT_UNRESTRICTED_AUTH stays 0: libcurl sends these to the first host only.
+        switch request.authorization {
+        case .bearer(let token):
+            ccurl_setopt_long(easy, CURLOPT_HTTPAUTH, ccurl_auth_bearer)
+            ccurl_setopt_string(easy, CURLOPT_XOAUTH2_BEARER, token.reveal())
+        case .basic(let user, let password):
+            ccurl_setopt_long(easy, CURLOPT_HTTPAUTH, ccurl_auth_basic)
+            ccurl_setopt_string(easy, CURLOPT_USERNAME, user)
+            ccurl_setopt_string(easy, CURLOPT_PASSWORD, password.reveal())
+        case nil:
+            break
+        }
+        if let form = request.form { ccurl_setopt_string(easy, CURLOPT_COPYPOSTFIELDS, form) }
+        ccurl_setopt_string(easy, CURLOPT_USERAGENT, request.userAgent ?? userAgent)
         ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
         ccurl_setopt_data_callback(easy, CURLOPT_WRITEFUNCTION, transferWriteCallback)
         ccurl_setopt_pointer(easy, CURLOPT_WRITEDATA, me)

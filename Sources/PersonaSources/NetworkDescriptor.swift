@@ -26,12 +26,18 @@ public protocol NetworkDescriptor: Sendable {
     var urlHint: String? { get }
     /// What is wrong with a configured handle, or nil when it is usable. Checked before start.
     func handleProblem(_ handle: String) -> String?
+    /// The kinds of source that take a secret (`token_file` or `credential`), and what it is, in words.
+    var secrets: [SourceKind: String] { get }
+    /// What is wrong with a secret's form (never quoting it), or nil when it is usable.
+    func secretProblem(kind: SourceKind, _ secret: String) -> String?
 }
 
 extension NetworkDescriptor {
     public var engagerLookups: Set<SourceKind> { [] }
     public var urlHint: String? { nil }
     public func handleProblem(_ handle: String) -> String? { nil }
+    public var secrets: [SourceKind: String] { [:] }
+    public func secretProblem(kind: SourceKind, _ secret: String) -> String? { nil }
 
     /// The kinds this network supports, in `SourceKind`'s order.
     public var kinds: [SourceKind] { SourceKind.allCases.filter { readers[$0] != nil } }

@@ -29,7 +29,8 @@ struct ConfigOption: ParsableArguments {
 
     func load() throws -> Configuration {
         do {
-            return try ConfigLoader.load(path: config ?? root.config ?? ConfigLoader.defaultPath)
+            // Reading snapshots needs no secret, and the user reading them may not be allowed to read one.
+            return try ConfigLoader.load(path: config ?? root.config ?? ConfigLoader.defaultPath, readSecrets: false)
         } catch {
             throw Failure("\(error)", code: 78)
         }

@@ -13,8 +13,12 @@ public final class FixtureServer: Sendable {
         /// Send an `ETag` and answer `If-None-Match` with 304.
         public var validators: Bool
         public var delay: Duration
+        /// Answer 401 unless the request's `Authorization` header is exactly this.
+        public var authorization: String?
 
-        public init(status: Int = 200, headers: [String: String] = [:], body: Data = Data(), validators: Bool = true, delay: Duration = .zero) {
+        public init(status: Int = 200, headers: [String: String] = [:], body: Data = Data(), validators: Bool = true, delay: Duration = .zero,
+                    authorization: String? = nil) {
+            self.authorization = authorization
             self.status = status
             self.headers = headers
             self.body = body
@@ -31,6 +35,9 @@ public final class FixtureServer: Sendable {
         public var status: Int
         public var gzipped: Bool
         public var at: Date
+        public var method: String = "GET"
+        public var authorization: String?
+        public var body: String = ""
     }
 
     private let replies: Locked<[String: Reply]>
@@ -68,8 +75,9 @@ public final class FixtureServer: Sendable {
         replies.withLock { $0[Self.normalize(target)] = reply }
     }
 
-    public func set(_ target: String, status: Int = 200, headers: [String: String] = [:], json: String) {
-        set(target, Reply(status: status, headers: ["Content-Type": "application/json"].merging(headers) { $1 }, body: Data(json.utf8)))
+    public func set(_ target: String, status: Int = 200, headers: [String: String] = [:], json: String, authorization: String? = nil) {
+        set(target, Reply(status: status, headers: ["Content-Type": "application/json"].merging(headers) { $1 }, body: Data(json.utf8),
+                          authorization: authorization))
     }
 
     public func set(_ target: String, status: Int = 200, headers: [String: String] = [:], xml: String) {
@@ -98,7 +106,13 @@ public final class FixtureServer: Sendable {
         let target = normalize(request.target.rawValue)
         let ifNoneMatch = request.headers[HTTPHeader("If-None-Match")]
         let accept = request.headers[HTTPHeader("Accept-Encoding")]
-        let reply = replies.withLock { $0[target] } ?? Reply(status: 404, body: Data("no fixture for \(target)".utf8), validators: false)
+        let authorization = request.headers[HTTPHeader("Authorization")]
+        let requestBody = String(decoding: try await request.bodyData, as: UTF8.self)
+        var reply = replies.withLock { $0[target] } ?? Reply(status: 404, body: Data("no fixture for \(target)".utf8), validators: false)
+        if let required = reply.authorization, authorization != required {
+            // As an API answers a missing or wrong token; the body quotes what it was sent, as some do.
+            reply = Reply(status: 401, body: Data(#"{"error": "invalid token \#(authorization ?? "")"}"#.utf8), validators: false)
+        }
         if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
         var headers = HTTPHeaders()
         for (name, value) in reply.headers { headers[HTTPHeader(name)] = value }
@@ -120,7 +134,8 @@ public final class FixtureServer: Sendable {
         }
         logged.withLock {
             $0.append(Logged(target: target, ifNoneMatch: ifNoneMatch, acceptEncoding: accept,
-                             userAgent: request.headers[HTTPHeader("User-Agent")], status: status, gzipped: gzip, at: Date()))
+                             userAgent: request.headers[HTTPHeader("User-Agent")], status: status, gzipped: gzip, at: Date(),
+                             method: request.method.rawValue, authorization: authorization, body: requestBody))
         }
         return HTTPResponse(statusCode: HTTPStatusCode(status, phrase: "Fixture"), headers: headers, body: body)
     }

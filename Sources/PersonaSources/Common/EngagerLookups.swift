@@ -205,14 +205,19 @@ protocol EngagerNamingPoll: SourcePoll {
     var memo: [String: String] { get set }
     /// The URL that names who reacted to `candidate` in `metric`.
     func lookupURL(_ candidate: EngagerLookups.Candidate, _ metric: Metric) -> String
+    /// The request as sent: with the source's credentials, where the network takes them.
+    func authorize(_ request: SourceRequest) -> SourceRequest
 }
 
 extension EngagerNamingPoll {
+    func authorize(_ request: SourceRequest) -> SourceRequest { request }
+
     mutating func nextRequest() -> SourceRequest? {
         let poll = self
         var memo = self.memo
         defer { self.memo = memo }
         return engagers.next(after: next, limit: context.engagerPosts, now: context.now, memo: &memo) { poll.lookupURL($0, $1) }
+            .map(authorize)
     }
 
     mutating func notModified(_ request: SourceRequest) {

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// One HTTP request a remote reader wants made.
 public struct SourceRequest: Sendable, Hashable {
@@ -10,11 +11,23 @@ public struct SourceRequest: Sendable, Hashable {
     /// A request the poll can do without (e.g. who reacted to a post): if it fails, the daemon tells
     /// the poll (`skipped`) and goes on; a 429 or 503 ends the poll with what it has.
     public var optional: Bool
+    /// Credentials for this request (from the source's secret); the fetch engine gives them to
+    /// libcurl, which sends them to this URL's host only.
+    public var authorization: RequestAuthorization?
+    /// A POST of this form body (`application/x-www-form-urlencoded`) instead of a GET.
+    public var form: String?
+    /// A User-Agent of the network's own form (Reddit asks for one naming the app and the user);
+    /// nil: personad's.
+    public var userAgent: String?
 
-    public init(url: String, conditional: Bool, optional: Bool = false) {
+    public init(url: String, conditional: Bool, optional: Bool = false, authorization: RequestAuthorization? = nil, form: String? = nil,
+                userAgent: String? = nil) {
+        self.userAgent = userAgent
         self.url = url
         self.conditional = conditional
         self.optional = optional
+        self.authorization = authorization
+        self.form = form
     }
 }
 
@@ -50,10 +63,17 @@ public struct PollContext: Sendable {
     public var engagerPosts: Int
     /// When the poll starts.
     public var now: Date
+    /// The source's secret (`token_file` or `credential`), if it has one.
+    public var secret: Secret?
+    /// Values the reader asked to keep in memory only (never stored): an access token and its
+    /// expiry. Lost at a restart, so a reader must be able to start without them.
+    public var session: [String: String]
 
     public init(url: String, handle: String, windowStart: Date, memo: [String: String] = [:], maximumPages: Int = 10,
-                engagerPosts: Int = 0, now: Date = Date()) {
+                engagerPosts: Int = 0, now: Date = Date(), secret: Secret? = nil, session: [String: String] = [:]) {
         self.now = now
+        self.secret = secret
+        self.session = session
         self.engagerPosts = engagerPosts
         self.url = url
         self.handle = handle
@@ -79,6 +99,7 @@ extension RemoteReader {
 }
 
 extension SourcePoll {
+    public var session: [String: String] { [:] }
     public mutating func skipped(_ request: SourceRequest) {}
     public mutating func refused(_ request: SourceRequest, status: Int) { skipped(request) }
 }
@@ -100,6 +121,8 @@ public protocol SourcePoll {
     var observation: Observation { get }
     /// Values to keep for the next poll (only kept if the whole poll succeeds).
     var memo: [String: String] { get }
+    /// Values to keep in memory for the next poll, whatever its outcome (`PollContext.session`).
+    var session: [String: String] { get }
 }
 
 /// A reader of one self-contained document (a feed): one conditional request, one parse.

@@ -17,6 +17,14 @@ import PersonaUtilities
 /// everything weighs what a handful of people weigh. At most three requests per such status,
 /// none for a status whose counts did not move since it was asked about; statuses that did not fit
 /// in a poll are asked about in the next ones (`EngagerLookups`), a 304 on the timeline included.
+///
+/// With an access token (`token_file` or `credential`; scopes `read:statuses read:notifications`)
+/// every request carries it, and the account's mention notifications over the window are read first:
+/// each mention by someone else that is not a reply under the persona's own post (those are counted
+/// as replies already) is a person who addressed the persona (`message_received`, its thread the
+/// mentioning status), so responsiveness also asks whether the persona answered the people who
+/// wrote to it elsewhere. Its answers are its replies, counted as such. A token without the
+/// notifications scope (403) only skips the mentions.
 public struct MastodonAPIReader: RemoteReader {
     public static let unmeasurable: [Metric: String] = [:]
 
@@ -65,6 +73,14 @@ public struct MastodonAPIReader: RemoteReader {
         var descendants: [Status]
     }
 
+    struct Notification: Decodable {
+        var type: String
+        var created_at: String
+        var account: Mention?
+        var status: Status?
+        struct Mention: Decodable { var id: String; var acct: String? }
+    }
+
     struct Poll: EngagerNamingPoll {
         let context: PollContext
         let base: String
@@ -84,7 +100,7 @@ public struct MastodonAPIReader: RemoteReader {
         var pages = 0
         /// What the next timeline response is: the account lookup, then status pages. (Once the
         /// timeline is read, `engagers` says which lookup each response answers.)
-        enum Phase { case account, statuses }
+        enum Phase { case account, notifications, statuses }
         var phase = Phase.statuses
 
         init(context: PollContext) {
@@ -92,7 +108,7 @@ public struct MastodonAPIReader: RemoteReader {
             base = JSONReading.trimmed(context.url)
             memo = context.memo
             if let id = memo["account_id"] {
-                next = statuses(id)
+                next = afterAccount(id)
             } else {
                 phase = .account
                 let acct = TextDecoding.trimmed(context.handle, "@")
@@ -102,6 +118,73 @@ public struct MastodonAPIReader: RemoteReader {
 
         func statuses(_ id: String) -> SourceRequest {
             SourceRequest(url: "\(base)/api/v1/accounts/\(JSONReading.query(id))/statuses?limit=40&exclude_reblogs=true", conditional: true)
+        }
+
+        /// With a token, the mentions first; the timeline then.
+        mutating func afterAccount(_ id: String) -> SourceRequest {
+            guard context.secret != nil else {
+                phase = .statuses
+                return statuses(id)
+            }
+            phase = .notifications
+            return SourceRequest(url: "\(base)/api/v1/notifications?types%5B%5D=mention&limit=40", conditional: false, optional: true)
+        }
+
+        /// Every request to the instance carries the token, when there is one (libcurl sends it to
+        /// the instance's host only, whatever a redirect says).
+        func authorize(_ request: SourceRequest) -> SourceRequest {
+            var request = request
+            request.authorization = context.secret.map { .bearer($0) }
+            return request
+        }
+
+        /// A page of mentions: each by someone else, and not a reply under the persona's own post,
+        /// is a person who addressed the persona. Pages on while the window reaches further back.
+        mutating func receiveMentions(_ response: SourceResponse) throws(SourceError) {
+            let notifications = try JSONReading.decode([Notification].self, from: response.body, location: response.url)
+            let own = memo["account_id"]
+            var oldest: Date?
+            for (index, notification) in notifications.enumerated() {
+                guard let created = DateParsing.iso8601(notification.created_at) else {
+                    throw SourceError(location: response.url, record: index + 1, field: "created_at", detail: "not an ISO 8601 time")
+                }
+                oldest = min(oldest ?? created, created)
+                guard notification.type == "mention", let status = notification.status, created >= context.windowStart,
+                      notification.account?.id != own, status.in_reply_to_account_id != own || own == nil else { continue }
+                observation.interactions.append(Interaction(
+                    id: "mastodon-mention:" + (status.uri ?? status.id), kind: .messageReceived,
+                    at: DateParsing.iso8601(status.created_at) ?? created,
+                    counterpart: notification.account?.acct ?? notification.account?.id, thread: status.uri ?? status.id))
+            }
+            pages += 1
+            if let link = JSONReading.nextLink(response.headers["link"]), !notifications.isEmpty, pages < context.maximumPages,
+               let oldest, oldest >= context.windowStart {
+                next = SourceRequest(url: link, conditional: false, optional: true)
+            } else {
+                toTimeline()
+            }
+        }
+
+        mutating func toTimeline() {
+            phase = .statuses
+            pages = 0
+            next = memo["account_id"].map(statuses)
+        }
+
+        /// The mentions are optional: a token without `read:notifications` (403), or a page that
+        /// fails, leaves the timeline and the lookups as they were.
+        mutating func skipped(_ request: SourceRequest) {
+            if phase == .notifications { toTimeline() } else { engagers.skip(request) }
+        }
+
+        mutating func refused(_ request: SourceRequest, status: Int) {
+            if phase == .notifications {
+                toTimeline()
+                return
+            }
+            var memo = self.memo
+            engagers.refuse(request, status: status, now: context.now, memo: &memo)
+            self.memo = memo
         }
 
         func lookupURL(_ candidate: EngagerLookups.Candidate, _ metric: Metric) -> String {
@@ -152,10 +235,13 @@ public struct MastodonAPIReader: RemoteReader {
             }
             if phase == .account {
                 let account = try JSONReading.decode(Account.self, from: response.body, location: response.url)
-                phase = .statuses
                 memo["account_id"] = account.id
                 observation.audience = account.followers_count
-                next = statuses(account.id)
+                next = afterAccount(account.id)
+                return
+            }
+            if phase == .notifications {
+                try receiveMentions(response)
                 return
             }
             pages += 1

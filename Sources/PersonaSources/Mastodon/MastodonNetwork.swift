@@ -16,6 +16,7 @@ public struct MastodonNetwork: NetworkDescriptor {
     public let readers: [SourceKind: SourceReader] = [.export: .export(MastodonExportReader()), .api: .remote(MastodonAPIReader())]
     public let engagerLookups: Set<SourceKind> = [.api]
     public let urlHint: String? = "or give the handle as name@instance"
+    public let secrets: [SourceKind: String] = [.api: "an access token of the account (scopes read:statuses read:notifications)"]
 
     /// No published norm: defaults below X's for quieter timelines without algorithmic reach.
     public let calibration = NetworkCalibration(

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaUtilities
 
 /// Reads a Reddit account's public listings: `/user/NAME/submitted.json` (posts) and
 /// `/user/NAME/comments.json` (comments), each paged with `after`.
@@ -8,6 +9,13 @@ import PersonaModel
 /// `score` applause. Comments (`t1`) are the persona joining conversations: `score` is applause;
 /// listings give no reply counts for comments. A top-level comment on the persona's own post is
 /// a self-reply. `created_utc` is used, never `created`.
+///
+/// With a script app's credentials (`token_file` or `credential` holding `CLIENT_ID:CLIENT_SECRET`)
+/// the poll first gets an application-only OAuth token (`POST /api/v1/access_token`,
+/// `grant_type=client_credentials`, the client id and secret as HTTP Basic), keeps it in memory
+/// only until a minute before it expires, and reads the same listings from `oauth.reddit.com`
+/// with it, as Reddit asks API clients to. Every request then names the app and the user in its
+/// User-Agent (`linux:personad:VERSION (by /u/NAME)`), as Reddit's API rules ask.
 public struct RedditAPIReader: RemoteReader {
     public static let unmeasurable: [Metric: String] = [:]
 
@@ -47,11 +55,22 @@ public struct RedditAPIReader: RemoteReader {
         }
     }
 
+    struct Token: Decodable {
+        var access_token: String
+        var expires_in: Double?
+    }
+
     struct Poll: SourcePoll {
         let context: PollContext
         let base: String
         let name: String
         var memo: [String: String]
+        /// The access token and its expiry (seconds since 1970), kept in memory only.
+        var session: [String: String]
+        /// Waiting for the token endpoint's answer.
+        var awaitingToken = false
+        /// A token is asked for this long before the one held expires.
+        static let tokenMargin: TimeInterval = 60
         var observation = Observation(posts: [], unmeasurable: RedditAPIReader.unmeasurable)
         /// The listing pages still to fetch, each with the listing it belongs to.
         var queue: [(listing: String, request: SourceRequest)]
@@ -67,8 +86,30 @@ public struct RedditAPIReader: RemoteReader {
             if handle.hasPrefix("u/") || handle.hasPrefix("/u/") { handle = String(handle.split(separator: "/").last ?? "") }
             name = handle
             memo = context.memo
-            let root = base
+            session = context.session
+            // An app reads the listings from the OAuth host (a configured test or proxy URL serves both).
+            let root = context.secret != nil && base == "https://www.reddit.com" ? "https://oauth.reddit.com" : base
+            listingBase = root
             queue = ["submitted", "comments"].map { ($0, SourceRequest(url: Poll.url(root, handle, $0, after: nil), conditional: true)) }
+            if context.secret != nil, !hasToken { awaitingToken = true }
+        }
+
+        let listingBase: String
+
+        var hasToken: Bool {
+            guard session["access_token"] != nil, let expiry = session["expires_at"].flatMap(Double.init) else { return false }
+            return expiry - Self.tokenMargin > context.now.timeIntervalSince1970
+        }
+
+        var userAgent: String? { context.secret == nil ? nil : "linux:personad:\(PersonadVersion.current) (by /u/\(name))" }
+
+        /// The token request: the client id and secret as HTTP Basic, never in the form or the URL.
+        func tokenRequest(_ secret: Secret) -> SourceRequest {
+            let parts = secret.reveal().split(separator: ":", maxSplits: 1).map(String.init)
+            let client = Secret(parts.last ?? "", origin: secret.origin)
+            return SourceRequest(url: "\(base)/api/v1/access_token", conditional: false,
+                                 authorization: .basic(user: parts.first ?? "", password: client),
+                                 form: "grant_type=client_credentials", userAgent: userAgent)
         }
 
         static func url(_ base: String, _ name: String, _ listing: String, after: String?) -> String {
@@ -78,11 +119,29 @@ public struct RedditAPIReader: RemoteReader {
         /// Reddit upvotes everything its author posts: the score less that one vote is what others gave.
         static func othersVotes(_ score: Int?) -> Int? { score.map { max(0, $0 - 1) } }
 
-        mutating func nextRequest() -> SourceRequest? { queue.first?.request }
+        mutating func nextRequest() -> SourceRequest? {
+            if awaitingToken, let secret = context.secret { return tokenRequest(secret) }
+            guard var request = queue.first?.request else { return nil }
+            if let token = session["access_token"], context.secret != nil {
+                request.authorization = .bearer(Secret(token, origin: "Reddit access token"))
+                request.userAgent = userAgent
+            }
+            return request
+        }
 
         mutating func notModified(_ request: SourceRequest) { queue.removeFirst() }
 
         mutating func receive(_ response: SourceResponse) throws(SourceError) {
+            if awaitingToken {
+                let token = try JSONReading.decode(Token.self, from: response.body, location: response.url)
+                guard !token.access_token.isEmpty else {
+                    throw SourceError(location: response.url, field: "access_token", detail: "empty: the app's credentials were not accepted")
+                }
+                awaitingToken = false
+                session["access_token"] = token.access_token
+                session["expires_at"] = String(context.now.timeIntervalSince1970 + (token.expires_in ?? 3600))
+                return
+            }
             let listingName = queue.removeFirst().listing
             pages[listingName, default: 0] += 1
             let listing = try JSONReading.decode(Listing.self, from: response.body, location: response.url)
