@@ -3,6 +3,7 @@ import Foundation
 import PersonaConfig
 import PersonaModel
 import PersonaSnapshots
+import PersonaUtilities
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,6 +15,7 @@ struct Personactl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "personactl",
         abstract: "Read personad's snapshots, trigger refreshes, check configuration.",
+        version: PersonadVersion.current,
         subcommands: [Status.self, Show.self, Explain.self, History.self, Report.self, Refresh.self, CheckConfig.self])
 
     @Option(name: .long, help: "The daemon's configuration file (default \(ConfigLoader.defaultPath)).")
@@ -28,12 +30,37 @@ struct ConfigOption: ParsableArguments {
     var config: String?
 
     func load() throws -> Configuration {
+        let (path, environment) = Self.resolve(explicit: config ?? root.config)
         do {
             // Reading snapshots needs no secret, and the user reading them may not be allowed to read one.
-            return try ConfigLoader.load(path: config ?? root.config ?? ConfigLoader.defaultPath, readSecrets: false)
+            return try ConfigLoader.load(path: path, environment: environment, readSecrets: false)
         } catch {
             throw Failure("\(error)", code: 78)
         }
+    }
+
+    /// Which configuration, and the environment its defaults are computed in: `--config`, else
+    /// `$PERSONAD_CONFIG`, else the system's file, else the user's (`$XDG_CONFIG_HOME/personad/
+    /// personad.toml`, as the user unit runs it). For the user's file the state and runtime
+    /// directories are the ones systemd gives the user unit (`$XDG_STATE_HOME/personad`,
+    /// `$XDG_RUNTIME_DIR/personad`), so the snapshots and the PID file are found where it keeps them.
+    static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> (String, [String: String]) {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.config"
+        let userConfig = configHome + "/personad/personad.toml"
+        let path = explicit ?? environment["PERSONAD_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (!FileManager.default.fileExists(atPath: ConfigLoader.defaultPath) && FileManager.default.fileExists(atPath: userConfig)
+                ? userConfig : ConfigLoader.defaultPath)
+        guard URL(fileURLWithPath: path).standardizedFileURL.path == URL(fileURLWithPath: userConfig).standardizedFileURL.path else {
+            return (path, environment)
+        }
+        var user = environment
+        let stateHome = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? home + "/.local/state"
+        user["STATE_DIRECTORY"] = user["STATE_DIRECTORY"] ?? stateHome + "/personad"
+        if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty {
+            user["RUNTIME_DIRECTORY"] = user["RUNTIME_DIRECTORY"] ?? runtime + "/personad"
+        }
+        return (path, user)
     }
 }
 

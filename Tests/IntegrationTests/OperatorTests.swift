@@ -189,3 +189,34 @@ import TestSupport
         #expect(header.contains("PERSONA") && header.range(of: "STATUS") != nil)
     }
 }
+
+/// personad for one person (the user unit): configuration in `$XDG_CONFIG_HOME/personad`, state
+/// where systemd puts a user unit's `StateDirectory=`. personactl, given no `--config`, finds both.
+@Suite struct UserModeTests {
+    @Test(.enabled(if: !FileManager.default.fileExists(atPath: "/etc/personad/personad.toml"), "a system configuration exists here"))
+    func personactlFindsTheUsersConfigurationAndState() async throws {
+        let directory = try TemporaryDirectory("user-mode")
+        defer { directory.remove() }
+        let home = directory.file("home")
+        let feed = """
+            <?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+            <item><guid>a</guid><title>a</title><pubDate>Mon, 01 Jun 2026 10:00:00 GMT</pubDate></item>
+            </channel></rss>
+            """
+        try directory.write("home/.config/personad/notes.xml", feed)
+        // No state_directory: the user unit's $STATE_DIRECTORY decides, as systemd --user sets it.
+        let config = try directory.write("home/.config/personad/personad.toml", TOMLConfig()
+            .persona("notes", network: "blog", handle: "notes", sources: [("kind", "feed"), ("path", "notes.xml")]).description)
+        let xdg = ["HOME": home, "XDG_CONFIG_HOME": "\(home)/.config", "XDG_STATE_HOME": "\(home)/.local/state",
+                   "XDG_RUNTIME_DIR": directory.file("run"), "PERSONAD_CONFIG": ""]
+        let (status, output) = try await DaemonProcess.run(
+            ["--config", config, "--once"], environment: xdg.merging(["STATE_DIRECTORY": "\(home)/.local/state/personad"]) { $1 })
+        #expect(status == 0, "\(output)")
+        #expect(FileManager.default.fileExists(atPath: "\(home)/.local/state/personad/snapshots/notes.json"), "\(output)")
+
+        let (listStatus, list) = try await DaemonProcess.run(["status"], executable: "personactl", environment: xdg)
+        #expect(listStatus == 0 && list.contains("notes"), "\(list)")
+        let (_, check) = try await DaemonProcess.run(["check-config", config], executable: "personactl", environment: xdg)
+        #expect(check.contains("ok"), "\(check)")
+    }
+}
