@@ -20,6 +20,7 @@ struct ExportRefresh: Sendable {
     func read(_ reader: any ExportReader, persona: PersonaConfiguration, source: SourceConfiguration,
               state: inout SourceState) async -> (Attempt, Observation?) {
         guard let path = source.path else { return (.failure(message: "export source has no path", retryAt: nil), nil) }
+        if ExportSet.isSet(path) { return await readSet(reader, persona: persona, path: path, state: &state) }
         // Unchanged exports are not read again: same size and modification time, or else the same
         // content digest (a copy of the same archive). Stored as "size:mtime|digest".
         let signature = Self.signature(of: path)
@@ -52,8 +53,9 @@ struct ExportRefresh: Sendable {
                         let archive = try ExportArchive(path: path)
                         let digest = archive.contentDigest()
                         if digest == knownDigest { return (nil, digest) }
-                        let observation = try reader.read(archive, handle: handle, sink: staging.sink)
+                        var observation = try reader.read(archive, handle: handle, sink: staging.sink)
                         try staging.finish()
+                        observation.asOf = signature.flatMap { _ in Self.modified(path) }
                         return (observation, digest)
                     } catch {
                         // Nothing may still be writing when the staged rows are dropped; the read's
@@ -66,13 +68,7 @@ struct ExportRefresh: Sendable {
         }
         switch result {
         case .failure(let error):
-            do {
-                try store.discardStaged(sourceKey: key)
-            } catch let discard {
-                // The next read of this source discards them again before it stages anything.
-                logger.warning("persona \(persona.id): cannot drop the posts staged from \(path): \(discard)")
-            }
-            return (.failure(message: "\(error)", retryAt: nil), nil)
+            return failed(error, key: key, persona: persona, path: path)
         case .success((let observation, let digest)):
             state.contentSignature = "\(signature ?? "")|\(digest)"
             if let observation {
@@ -82,6 +78,33 @@ struct ExportRefresh: Sendable {
             }
             return (.success, observation)
         }
+    }
+
+    /// A read that failed: what it staged is dropped, and the read's own error is the outcome.
+    func failed(_ error: SourceError, key: String, persona: PersonaConfiguration, path: String) -> (Attempt, Observation?) {
+        do {
+            try store.discardStaged(sourceKey: key)
+        } catch let discard {
+            // The next read of this source discards them again before it stages anything.
+            logger.warning("persona \(persona.id): cannot drop the posts staged from \(path): \(discard)")
+        }
+        return (.failure(message: "\(error)", retryAt: nil), nil)
+    }
+
+    /// When an export was made, as far as the disk tells: the newest modification time of the file,
+    /// or of any file under the directory.
+    static func modified(_ path: String) -> Date? {
+        let manager = FileManager.default
+        guard let attributes = try? manager.attributesOfItem(atPath: path) else { return nil }
+        guard attributes[.type] as? FileAttributeType == .typeDirectory else { return attributes[.modificationDate] as? Date }
+        var newest: Date?
+        for case let name as String in manager.enumerator(atPath: path) ?? FileManager.DirectoryEnumerator() {
+            // A file that vanished while listed has no date to give.
+            if let date = (try? manager.attributesOfItem(atPath: (path as NSString).appendingPathComponent(name)))?[.modificationDate] as? Date {
+                newest = max(newest ?? date, date)
+            }
+        }
+        return newest
     }
 
     /// Size and modification time of a file, or of every file under a directory; nil when the

@@ -31,7 +31,8 @@ public struct PersonaScorer: Sendable {
                 sections.append(PersonaSnapshot.SourceSection(
                     kind: source.kind, location: source.location, status: status, lastAttempt: state?.lastAttempt,
                     lastSuccess: state?.lastSuccess, lastError: state?.lastError, httpStatus: state?.httpStatus,
-                    consecutiveFailures: state?.consecutiveFailures ?? 0, nextAttempt: state?.nextAttempt))
+                    consecutiveFailures: state?.consecutiveFailures ?? 0, nextAttempt: state?.nextAttempt,
+                    archives: Self.archives(source, state)))
                 if let error = state?.lastError, status == .failing || status == .gone { failures.append(error) }
                 if state?.lastSuccess != nil { everSucceeded = true }
             }
@@ -109,5 +110,14 @@ public struct PersonaScorer: Sendable {
         if state.lastError != nil { return .failing }
         if let notBefore = state.notBefore, notBefore > now { return .deferred }
         return .ok
+    }
+
+    /// The archives an export set read (`ArchiveLedger`), for the snapshot; nil for any other source.
+    static func archives(_ source: SourceConfiguration, _ state: SourceState?) -> [PersonaSnapshot.SourceSection.Archive]? {
+        guard source.kind == .export, let path = source.path, ExportSet.isGlob(path) || state?.contentSignature?.hasPrefix(ArchiveLedger.prefix) == true
+            || ExportSet.isSet(path) else { return nil }
+        return ArchiveLedger(signature: state?.contentSignature).entries.map {
+            .init(path: $0.path, modified: $0.modified, readAt: $0.readAt, posts: $0.posts, digest: $0.digest)
+        }
     }
 }

@@ -91,7 +91,9 @@ public struct SourceRefresh: Sendable {
         let readExport = source.kind == .export && observation != nil
         let changed = !posts.isEmpty || !interactions.isEmpty || !engagements.isEmpty || readExport || state.readsDifferently(than: stored)
         // The posts and the state that says they were read are committed together.
-        var update = SourceUpdate(state: state, posts: posts, interactions: interactions, engagements: engagements, observedAt: now,
+        // An export's counts are as of its date: a post keeps the counts of its most recent observation.
+        let observedAt = min(observation?.asOf ?? now, now)
+        var update = SourceUpdate(state: state, posts: posts, interactions: interactions, engagements: engagements, observedAt: observedAt,
                                   promoteStaged: readExport && attempt.succeeded)
         update.timesOnly = stored.map { state.movedOnlyInTime(since: $0) } ?? false
         let elapsed = clock.now - began

@@ -18,6 +18,10 @@ final class StagingWriter: Sendable {
     private let queue = DispatchQueue(label: "personad.staging")
     private let slots: DispatchSemaphore
     private let failure = Mutex<SourceError?>(nil)
+    private let count = Mutex(0)
+
+    /// How many posts were handed over so far.
+    var staged: Int { count.withLock { $0 } }
 
     init(store: Store, persona: PersonaID, key: String, location: String, depth: Int = 2) {
         self.store = store
@@ -30,6 +34,7 @@ final class StagingWriter: Sendable {
     /// Queues one batch; throws the failure of an earlier batch, if any.
     func submit(_ posts: [Post]) throws(SourceError) {
         if let error = failure.withLock({ $0 }) { throw error }
+        count.withLock { $0 += posts.count }
         slots.wait()
         queue.async { [self] in
             defer { slots.signal() }

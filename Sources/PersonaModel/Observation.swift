@@ -78,6 +78,9 @@ public struct Observation: Sendable {
     public var skippedReposts: Int
     /// For each metric this source can never measure, the reason, in words an operator reads.
     public var unmeasurable: [Metric: String]
+    /// When the counts were current, where that is not the moment of the read: an export's date.
+    /// The store keeps, for each post, the counts of the most recent observation by this time.
+    public var asOf: Date?
 
     public init(posts: [Post], interactions: [Interaction] = [], engagements: [Engagement] = [], audience: Int? = nil,
                 skippedReposts: Int = 0, unmeasurable: [Metric: String] = [:]) {

@@ -147,9 +147,32 @@ public struct PersonaSnapshot: Decodable, Sendable, Hashable {
         public var consecutiveFailures: Int
         /// When the daemon will poll this source next (`null` outside the daemon, e.g. with `--once`).
         public var nextAttempt: Date?
+        /// For an export source whose `path` is a folder or glob: every archive read from it, oldest
+        /// first; `null` for any other source.
+        public var archives: [Archive]?
+
+        public struct Archive: Decodable, Sendable, Hashable {
+            public var path: String
+            /// Its modification time: when it was made, as far as the disk tells.
+            public var modified: Date
+            public var readAt: Date
+            public var posts: Int
+            /// The content digest; a copy of an archive already read has the same one and is not read again.
+            public var digest: String
+
+            public init(path: String, modified: Date, readAt: Date, posts: Int, digest: String) {
+                self.path = path
+                self.modified = modified
+                self.readAt = readAt
+                self.posts = posts
+                self.digest = digest
+            }
+        }
 
         public init(kind: SourceKind, location: String, status: SourceStatus, lastAttempt: Date?, lastSuccess: Date?,
-                    lastError: String?, httpStatus: Int? = nil, consecutiveFailures: Int = 0, nextAttempt: Date? = nil) {
+                    lastError: String?, httpStatus: Int? = nil, consecutiveFailures: Int = 0, nextAttempt: Date? = nil,
+                    archives: [Archive]? = nil) {
+            self.archives = archives
             self.kind = kind
             self.location = location
             self.status = status

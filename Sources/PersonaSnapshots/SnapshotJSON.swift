@@ -115,6 +115,17 @@ public enum SnapshotJSON {
             ("score", .object((scoreMembers(snapshot.score) + [("posts", posts(snapshot.score.posts))]).sorted { $0.0 < $1.0 })),
             ("sources", .array(snapshot.sources.map { source in
                 .object([
+                    ("archives", source.archives.map { archives in
+                        .array(archives.map { archive in
+                            .object([
+                                ("digest", .string(archive.digest)),
+                                ("modified", date(archive.modified)),
+                                ("path", .string(archive.path)),
+                                ("posts", .integer(archive.posts)),
+                                ("read_at", date(archive.readAt)),
+                            ])
+                        })
+                    } ?? .null),
                     ("consecutive_failures", .integer(source.consecutiveFailures)),
                     ("http_status", .clock(source.httpStatus.map(Value.integer) ?? .null,
                                            stable: .string(SnapshotFingerprint.statusClass(source.httpStatus)))),

@@ -60,17 +60,23 @@ extension Store {
             """, arguments: [observedAt.timeIntervalSince1970, sourceKey, sourceKey])
     }
 
-    /// How a post already stored takes a newer observation: newer counts replace older ones, but
-    /// a count the newer source could not measure (NULL) never erases one that was measured.
+    /// How a post already stored takes another observation: the more recent one (by `observed_at`:
+    /// the time of a poll, or an export's own date) gives the counts, but a count it could not
+    /// measure (NULL) never erases one that was measured; an older one (an archive made before the
+    /// data already stored) only fills in what is missing.
     static let upsert = """
         ON CONFLICT (persona_id, post_id) DO UPDATE SET
-            source_key = excluded.source_key, created_at = excluded.created_at, kind = excluded.kind,
-            text = excluded.text, url = coalesce(excluded.url, url), tags = excluded.tags,
-            replies = coalesce(excluded.replies, replies),
-            reposts = coalesce(excluded.reposts, reposts),
-            likes = coalesce(excluded.likes, likes),
-            in_reply_to = coalesce(excluded.in_reply_to, in_reply_to),
-            observed_at = excluded.observed_at
+            source_key = CASE WHEN excluded.observed_at >= observed_at THEN excluded.source_key ELSE source_key END,
+            created_at = CASE WHEN excluded.observed_at >= observed_at THEN excluded.created_at ELSE created_at END,
+            kind = CASE WHEN excluded.observed_at >= observed_at THEN excluded.kind ELSE kind END,
+            text = CASE WHEN excluded.observed_at >= observed_at THEN excluded.text ELSE text END,
+            tags = CASE WHEN excluded.observed_at >= observed_at THEN excluded.tags ELSE tags END,
+            url = CASE WHEN excluded.observed_at >= observed_at THEN coalesce(excluded.url, url) ELSE coalesce(url, excluded.url) END,
+            replies = CASE WHEN excluded.observed_at >= observed_at THEN coalesce(excluded.replies, replies) ELSE coalesce(replies, excluded.replies) END,
+            reposts = CASE WHEN excluded.observed_at >= observed_at THEN coalesce(excluded.reposts, reposts) ELSE coalesce(reposts, excluded.reposts) END,
+            likes = CASE WHEN excluded.observed_at >= observed_at THEN coalesce(excluded.likes, likes) ELSE coalesce(likes, excluded.likes) END,
+            in_reply_to = CASE WHEN excluded.observed_at >= observed_at THEN coalesce(excluded.in_reply_to, in_reply_to) ELSE coalesce(in_reply_to, excluded.in_reply_to) END,
+            observed_at = max(observed_at, excluded.observed_at)
         """
 
     /// Upserts posts: newer counts replace older ones, but never with "unmeasured".

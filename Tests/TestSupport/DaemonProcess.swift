@@ -7,6 +7,8 @@ import Glibc
 public final class DaemonProcess: Sendable {
     public let process: Process
     private let output = Locked("")
+    /// Set when the output pipe reached its end (every writer, the child included, closed it).
+    private let drained = Locked(false)
 
     public static func executable(_ name: String) -> URL {
         TestPaths.productsDirectory.appendingPathComponent(name)
@@ -32,14 +34,19 @@ public final class DaemonProcess: Sendable {
         process.environment = merged
         process.standardError = pipe
         process.standardOutput = pipe
+        // A thread of its own reads the output to its end. Not `readabilityHandler`: its dispatch
+        // source can outlive this object, and a pipe closed under a live source crashed the test
+        // process inside libdispatch (seen once in CI); the thread holds the pipe until EOF.
         let output = self.output
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            guard !data.isEmpty else {
-                handle.readabilityHandler = nil
-                return
+        let drained = self.drained
+        let reader = pipe.fileHandleForReading
+        Thread.detachNewThread {
+            while true {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                output.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
-            output.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            drained.withLock { $0 = true }
         }
         self.process = process
         try process.run()
@@ -59,7 +66,10 @@ public final class DaemonProcess: Sendable {
             if ContinuousClock.now > deadline { return nil }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        try? await Task.sleep(for: .milliseconds(50)) // let the pipe drain
+        // The output is complete once the pipe is drained; a grandchild that kept it open is not waited for.
+        while !drained.value, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
         return process.terminationStatus
     }
 
