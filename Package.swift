@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "personactl",
             dependencies: [
-                "PersonaSnapshots", "PersonaModel", "PersonaConfig", "PersonaStore", "PersonaUtilities",
+                "PersonaSnapshots", "PersonaModel", "PersonaConfig", "PersonaStore", "PersonaUtilities", "PersonaSources", "PersonaFetch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

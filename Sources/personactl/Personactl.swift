@@ -11,7 +11,7 @@ import Glibc
 /// The operator's tool. It reads snapshot files and sends signals, like any other tool could;
 /// it never links the daemon.
 @main
-struct Personactl: ParsableCommand {
+struct Personactl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "personactl",
         abstract: "Read personad's snapshots, trigger refreshes, check configuration.",
@@ -324,29 +324,43 @@ struct Refresh: ParsableCommand {
     }
 }
 
-struct CheckConfig: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check-config", abstract: "Validate a configuration file without starting anything.")
+struct CheckConfig: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config", abstract: "Validate a configuration file without starting or writing anything; --probe also tries each source once.")
     @Argument(help: "The configuration file.") var path: String
     @Flag(name: .long, help: "Print what was checked as JSON.") var json = false
+    @Flag(name: .long, help: "Also try each source once (an export is read, a remote source gets its first request); exit 1 if any fails.")
+    var probe = false
 
-    func run() throws {
+    func run() async throws {
+        let configuration: Configuration
         do {
-            let configuration = try ConfigLoader.load(path: path)
-            let sources = configuration.personas.reduce(0) { $0 + $1.sources.count }
-            if json {
-                let object: [String: Any] = [
-                    "file": path, "drop_ins": configuration.dropIns, "personas": configuration.personas.map(\.id.rawValue),
-                    "sources": sources, "snapshot_directory": configuration.snapshotDirectory,
-                ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
-                return
-            }
-            let dropIns = configuration.dropIns.isEmpty ? "" : " (with \(configuration.dropIns.count) drop-ins: "
-                + configuration.dropIns.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + ")"
-            print("\(path): ok — \(configuration.personas.count) personas, \(sources) sources\(dropIns); snapshots in \(configuration.snapshotDirectory)")
+            configuration = try ConfigLoader.load(path: path)
         } catch {
             throw fail(Failure("\(error)", code: 78))
         }
+        let results = probe ? await Probe(configuration: configuration).run() : []
+        let sources = configuration.personas.reduce(0) { $0 + $1.sources.count }
+        if json {
+            var object: [String: Any] = [
+                "file": path, "drop_ins": configuration.dropIns, "personas": configuration.personas.map(\.id.rawValue),
+                "sources": sources, "snapshot_directory": configuration.snapshotDirectory,
+            ]
+            if probe {
+                object["probe"] = results.map { ["persona": $0.persona, "kind": $0.kind.rawValue, "location": $0.location, "ok": $0.ok, "detail": $0.detail] }
+            }
+            // Strings, numbers and booleans only: serialisation cannot fail on these.
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            let dropIns = configuration.dropIns.isEmpty ? "" : " (with \(configuration.dropIns.count) drop-ins: "
+                + configuration.dropIns.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ") + ")"
+            print("\(path): ok — \(configuration.personas.count) personas, \(sources) sources\(dropIns); snapshots in \(configuration.snapshotDirectory)")
+            if probe {
+                printTable([["PERSONA", "KIND", "LOCATION", "PROBE"]]
+                    + results.map { [$0.persona, $0.kind.rawValue, $0.location, ($0.ok ? "ok: " : "FAILED: ") + $0.detail] })
+            }
+        }
+        if results.contains(where: { !$0.ok }) { throw ExitCode(1) }
     }
 }
