@@ -157,7 +157,8 @@ struct TableReader {
         } ?? TOMLTable()
         let daemonPath = top.appending("daemon")
         try checkKeys(daemon, allowed: ["state_directory", "snapshot_directory", "pid_file", "interval", "jitter",
-                                       "max_connections", "max_per_host", "max_pages", "metrics_file"], at: daemonPath)
+                                       "max_connections", "max_per_host", "max_pages", "metrics_file", "history_full", "history_daily"],
+                      at: daemonPath)
         let systemdState = environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
         let state = absolute(try string(daemon, "state_directory", at: daemonPath) ?? systemdState ?? "/var/lib/personad")
         let snapshots = absolute(try string(daemon, "snapshot_directory", at: daemonPath) ?? (state as NSString).appendingPathComponent("snapshots"))
@@ -173,6 +174,12 @@ struct TableReader {
         // "" turns the metrics file off; the default sits beside the store.
         let metricsSetting = try string(daemon, "metrics_file", at: daemonPath)
         let metricsFile = metricsSetting.map { $0.isEmpty ? nil : absolute($0) } ?? (state as NSString).appendingPathComponent("personad.prom")
+        // History retention: every entry for `history_full`, then one a day until `history_daily`.
+        let historyFull = try duration(daemon, "history_full", at: daemonPath, minimum: 86400, maximum: 36500 * 86400) ?? 14 * 86400
+        let historyDaily = try duration(daemon, "history_daily", at: daemonPath, minimum: 86400, maximum: 36500 * 86400) ?? max(730 * 86400, historyFull)
+        guard historyDaily >= historyFull else {
+            throw fail(daemonPath.appending("history_daily"), "must not be shorter than history_full (\(Durations.format(historyFull)))")
+        }
 
         var window: TimeInterval = 90 * 86400
         if let scoringValue = root["scoring"] {
@@ -183,11 +190,14 @@ struct TableReader {
         }
 
         let personas = try self.personas(root)
-        return Configuration(
+        var configuration = Configuration(
             file: file, stateDirectory: state, snapshotDirectory: snapshots, pidFile: pidFile,
             interval: interval, jitter: jitter, window: window,
             maximumConnections: connections, maximumPerHost: perHost, maximumPages: pages, personas: personas,
             metricsFile: metricsFile)
+        configuration.historyFull = historyFull
+        configuration.historyDaily = historyDaily
+        return configuration
     }
 
     /// The `[[persona]]` tables of one file, ids unique within it.

@@ -22,6 +22,10 @@ public struct Configuration: Sendable, Hashable {
     public var personas: [PersonaConfiguration]
     /// Where the Prometheus textfile is written after each cycle; `nil`: not written.
     public var metricsFile: String?
+    /// Every score history entry is kept this long (seconds); older ones are thinned to the last
+    /// of each day, and those older than `historyDaily` are dropped.
+    public var historyFull: TimeInterval = 14 * 86400
+    public var historyDaily: TimeInterval = 730 * 86400
     /// The drop-in files read after the main file (`conf.d/*.toml` beside it), in name order.
     public var dropIns: [String] = []
 

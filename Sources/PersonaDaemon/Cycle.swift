@@ -17,6 +17,7 @@ struct Cycle: Sendable {
     let refresh: SourceRefresh
     let snapshots: SnapshotPass
     let history: HistoryRecompute
+    let retention: HistoryRetention
     let logger: Logger
     var store: Store { snapshots.store }
     var writer: SnapshotWriter { snapshots.writer }
@@ -29,6 +30,7 @@ struct Cycle: Sendable {
         let scorer = PersonaScorer(store: store)
         snapshots = SnapshotPass(scorer: scorer, store: store, writer: writer, logger: logger)
         history = HistoryRecompute(scorer: scorer, store: store, logger: logger)
+        retention = HistoryRetention(store: store, logger: logger)
         self.logger = logger
     }
 

@@ -141,6 +141,7 @@ public final class Daemon: Service {
         try writer.write(SnapshotIndex(generatedAt: Date(), personas: report.entries.sorted { $0.id < $1.id }))
         var metrics = MetricsState()
         metrics.record(report, configuration: configuration, logger: logger, force: true)
+        cycle.retention.run(configuration: configuration)
         return report.failures.map { "persona \($0.persona): \($0.error ?? "")" }
     }
 }

@@ -16,6 +16,8 @@ final class MainLoop: @unchecked Sendable {
     var scheduler: Scheduler
     var index: [String: SnapshotIndex.Entry] = [:]
     var metrics = MetricsState()
+    /// When the history's retention last ran (at start, then every `HistoryRetention.every`).
+    var retentionRan = Date.distantPast
     let cycle: Cycle
     let notifier: SystemdNotifier
     let logger: Logger
@@ -53,6 +55,10 @@ final class MainLoop: @unchecked Sendable {
 
     private func runDue(snapshotAll: Bool = false) async {
         let now = Date()
+        if now.timeIntervalSince(retentionRan) >= HistoryRetention.every {
+            cycle.retention.run(configuration: configuration, now: now)
+            retentionRan = now
+        }
         let jobs = scheduler.dueJobs(at: now)
         guard !jobs.isEmpty || snapshotAll else { return }
         let report = await cycle.run(jobs, configuration: configuration, heartbeat: heartbeat,

@@ -160,4 +160,42 @@ extension Store {
             throw failure("read score history of \(persona)", error)
         }
     }
+
+    /// Applies the history's retention: entries older than `dailySince` are dropped, and of those
+    /// older than `fullSince` only the last of each persona's UTC day is kept. The "previous"
+    /// score of every snapshot is the latest entry, which is always kept. Freed pages are reused
+    /// by later entries (the file stops growing once retention holds); the WAL is checkpointed
+    /// and truncated after a deletion so that it does not keep the deleted rows' size.
+    public func applyRetention(fullSince: Date, dailySince: Date) throws(StoreError) -> (thinned: Int, dropped: Int) {
+        do {
+            let counts = try pool.write { db -> (Int, Int) in
+                try db.execute(sql: "DELETE FROM score_history WHERE generated_at < ?", arguments: [dailySince.timeIntervalSince1970])
+                let dropped = db.changesCount
+                try db.execute(sql: """
+                    DELETE FROM score_history WHERE rowid IN (
+                        SELECT rowid FROM (
+                            SELECT rowid, ROW_NUMBER() OVER (
+                                PARTITION BY persona_id, CAST(generated_at / 86400 AS INTEGER) ORDER BY generated_at DESC) AS rank
+                            FROM score_history WHERE generated_at < ?)
+                        WHERE rank > 1)
+                    """, arguments: [fullSince.timeIntervalSince1970])
+                return (db.changesCount, dropped)
+            }
+            if counts.0 + counts.1 > 0 {
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            }
+            return (thinned: counts.0, dropped: counts.1)
+        } catch {
+            throw failure("apply the score history's retention", error)
+        }
+    }
+
+    /// How many history entries the store holds (for tests and the soak's figures).
+    public func historyCount() throws(StoreError) -> Int {
+        do {
+            return try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM score_history") ?? 0 }
+        } catch {
+            throw failure("count the score history", error)
+        }
+    }
 }

@@ -57,6 +57,19 @@ import Testing
         #expect(configuration.personas.isEmpty)
     }
 
+    @Test func historyRetentionHasDefaultsAndIsChecked() throws {
+        let defaults = try parse("")
+        #expect(defaults.historyFull == 14 * 86400 && defaults.historyDaily == 730 * 86400)
+        let set = try parse("[daemon]\nhistory_full = \"30d\"\nhistory_daily = \"365d\"\n")
+        #expect(set.historyFull == 30 * 86400 && set.historyDaily == 365 * 86400)
+        #expect(throws: ConfigError.self) { try parse("[daemon]\nhistory_full = \"30d\"\nhistory_daily = \"7d\"\n") }
+        do {
+            _ = try parse("[daemon]\nhistory_full = \"30d\"\nhistory_daily = \"7d\"\n")
+        } catch {
+            #expect("\(error)".contains("daemon.history_daily: must not be shorter than history_full (30d)"), "\(error)")
+        }
+    }
+
     @Test func localFeedPathBecomesAFileURL() throws {
         let configuration = try parse("""
             [[persona]]
