@@ -131,8 +131,11 @@ final class MainLoop: @unchecked Sendable {
     }
 
     /// A `STATUS=` value is one line of the notification: a newline in it would end it early.
+    /// systemd 252 reads a backslash in a notification as an escape and drops it (a parser's
+    /// `saw '\n'` became `saw 'n'` under a real systemd), so a backslash is written as U+FF3C
+    /// (＼), which reads the same and is never interpreted. The journal keeps the exact text.
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        text.split(whereSeparator: \.isNewline).joined(separator: " ").replacingOccurrences(of: "\\", with: "\u{FF3C}")
     }
 
     /// One line for `systemctl status`: counts by state, side by side; never a combined score.

@@ -291,11 +291,13 @@ struct Refresh: ParsableCommand {
                 throw Failure("\(pidFile): does not hold a process id")
             }
             let indexPath = (configuration.snapshotDirectory as NSString).appendingPathComponent("index.json")
-            // No index yet (the daemon's first cycle): any index that appears is the refresh's.
-            let before = (try? readJSON(SnapshotIndex.self, at: indexPath))?.generatedAt
             // The daemon replaces index.json by renaming a new file over it: a new inode. While
             // waiting, the (large) index is decoded only when that changes: no CPU taken from the daemon.
             var seen = Self.identity(of: indexPath)
+            // The refresh's index is generated after the signal. Its time has whole seconds, so an
+            // index of the same second counts: comparing with the previous index's time instead
+            // missed a refresh that followed another within one second (seen under a real systemd).
+            let sent = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
             guard kill(pid, SIGUSR1) == 0 else {
                 throw Failure("cannot signal PID \(pid) from \(pidFile): \(String(cString: strerror(errno)))"
                     + (errno == EPERM ? " (the daemon runs as another user: run personactl refresh as root)" : ""))
@@ -310,7 +312,7 @@ struct Refresh: ParsableCommand {
                 if current != seen {
                     seen = current
                     // Unreadable for a moment is read again at the next change or poll.
-                    if let now = (try? readJSON(SnapshotIndex.self, at: indexPath))?.generatedAt, now != before {
+                    if let now = (try? readJSON(SnapshotIndex.self, at: indexPath))?.generatedAt, now >= sent {
                         print("refreshed: index.json generated at \(ISO8601DateFormatter().string(from: now))")
                         return
                     }

@@ -189,6 +189,10 @@ final class Installation: Sendable {
         let (status, output) = try await DaemonProcess.run(["--config", installation.config, "refresh", "--wait", "10"], executable: "personactl")
         #expect(status == 0, "\(output)")
         #expect(output.contains("refreshed"))
+        // At once again, most likely within the same second as the index just written (whose
+        // time has whole seconds): found under a real systemd, where this timed out.
+        let (againStatus, again) = try await DaemonProcess.run(["--config", installation.config, "refresh", "--wait", "10"], executable: "personactl")
+        #expect(againStatus == 0 && again.contains("refreshed"), "\(again)")
         let (statusCode, table) = try await DaemonProcess.run(["status", "--config", installation.config], executable: "personactl")
         #expect(statusCode == 0)
         let lines = table.split(separator: "\n")

@@ -17,3 +17,12 @@ import Testing
         #expect(!JournalLogHandler.standardErrorIsJournal(environment: [:]))
     }
 }
+
+/// The `STATUS=` text systemd shows: one line, and no backslash for systemd to take as an escape.
+@Suite struct StatusTextTests {
+    @Test func aStatusIsOneLineWithoutBackslashes() {
+        let text = MainLoop.oneLine("reload failed: f.toml:78: expected '=', saw '\\n' (column 7)\nsecond line")
+        #expect(text == "reload failed: f.toml:78: expected '=', saw '\u{FF3C}n' (column 7) second line")
+        #expect(!text.contains("\\") && !text.contains("\n"))
+    }
+}
