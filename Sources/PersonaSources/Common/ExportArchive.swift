@@ -7,6 +7,10 @@ import PersonaUtilities
 ///
 /// Entries are read into memory one at a time; nothing is extracted to disk.
 ///
+/// Important: nothing is ever extracted, so a zip entry named `../x` or `/etc/x` is only a name. In
+/// an unpacked export, a file is read only if its real path (symbolic links resolved) lies inside
+/// the export's directory: a link to `/etc/shadow` is refused, naming the entry.
+///
 /// Important: a zip's headers can lie. Every entry read from a zip is checked against its
 /// CRC-32 and capped at `maximumEntryBytes` while it is inflated, so a corrupt archive or a
 /// zip bomb ends in a `SourceError` naming the archive and the entry, never in a crash or an
@@ -90,7 +94,7 @@ public final class ExportArchive {
     public func stream(at path: String, _ consumer: (UnsafeBufferPointer<UInt8>) throws -> Void) throws(SourceError) {
         switch storage {
         case .directory(let root):
-            let url = root.appendingPathComponent(path)
+            let url = try inside(root, path)
             let handle: FileHandle
             do {
                 handle = try FileHandle(forReadingFrom: url)
@@ -139,7 +143,7 @@ public final class ExportArchive {
     public func data(at path: String) throws(SourceError) -> Data {
         switch storage {
         case .directory(let root):
-            let url = root.appendingPathComponent(path)
+            let url = try inside(root, path)
             do {
                 let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64 ?? 0
                 guard size <= maximumEntryBytes else {
@@ -181,6 +185,24 @@ public final class ExportArchive {
     }
 
     private struct EntryTooLarge: Error {}
+
+    /// The file `path` names under `root`, if its real path (links resolved) stays inside `root`.
+    private func inside(_ root: URL, _ path: String) throws(SourceError) -> URL {
+        let url = root.appendingPathComponent(path)
+        guard let real = realpath(url.path, nil) else {
+            throw SourceError(location: location, entry: path, detail: "cannot read (\(String(cString: strerror(errno))))")
+        }
+        defer { free(real) }
+        let resolved = String(cString: real)
+        let rootReal = realpath(root.path, nil).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        } ?? root.path
+        guard resolved.hasPrefix(rootReal.hasSuffix("/") ? rootReal : rootReal + "/") else {
+            throw SourceError(location: location, entry: path, detail: "leads outside the export to \(resolved) (a symbolic link?); refused")
+        }
+        return URL(fileURLWithPath: resolved)
+    }
 
     private static func listDirectory(_ root: URL) -> [String] {
         guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }

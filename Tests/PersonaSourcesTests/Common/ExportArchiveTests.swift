@@ -44,6 +44,41 @@ import TestSupport
         #expect(error?.description.contains("limit") == true)
     }
 
+    /// Nothing is extracted: entries named to climb out of the archive are names, and reading the
+    /// archive through its reader writes no file anywhere.
+    @Test func entriesThatClimbOutAreOnlyNames() throws {
+        let path = directory.file("climb.zip")
+        let outside = directory.file("escaped.js")
+        try ZipFixture.make(at: path, entries: [
+            ("../escaped.js", "pwned"), ("/tmp/personad-absolute.js", "pwned"),
+            ("data/tweets.js", XFixtures.current([XFixtures.tweet("1")])),
+        ])
+        let archive = try ExportArchive(path: path)
+        #expect(archive.paths.contains("data/tweets.js"))
+        let observation = try XArchiveReader().read(archive, handle: "ana")
+        #expect(observation.posts.count == 1)
+        #expect(!FileManager.default.fileExists(atPath: outside) && !FileManager.default.fileExists(atPath: "/tmp/personad-absolute.js"))
+    }
+
+    /// An unpacked export whose file is a link out of it is refused, naming the entry; a link that
+    /// stays inside the export is followed.
+    @Test func aSymbolicLinkOutOfAnUnpackedExportIsRefused() throws {
+        let secret = try directory.write("secret.txt", "root:x:0:0")
+        try directory.write("unpacked/data/account.js", XFixtures.account)
+        try FileManager.default.createSymbolicLink(atPath: directory.file("unpacked/data/tweets.js"), withDestinationPath: secret)
+        let archive = try ExportArchive(path: directory.file("unpacked"))
+        let error = #expect(throws: SourceError.self) { try archive.data(at: "data/tweets.js") }
+        #expect(error?.entry == "data/tweets.js" && error?.description.contains("leads outside the export") == true, "\(String(describing: error))")
+        let streamed = #expect(throws: SourceError.self) { try archive.stream(at: "data/tweets.js") { _ in } }
+        #expect(streamed?.description.contains("leads outside the export") == true)
+        #expect(!(String(describing: error)).contains("root:x"))
+
+        try directory.write("unpacked/data/real-tweets.js", XFixtures.current([XFixtures.tweet("1")]))
+        try FileManager.default.removeItem(atPath: directory.file("unpacked/data/tweets.js"))
+        try FileManager.default.createSymbolicLink(atPath: directory.file("unpacked/data/tweets.js"), withDestinationPath: "real-tweets.js")
+        #expect(try ExportArchive(path: directory.file("unpacked")).data(at: "data/tweets.js").count > 100)
+    }
+
     @Test func missingPathIsAClearError() {
         let error = #expect(throws: SourceError.self) { try ExportArchive(path: directory.file("nope.zip")) }
         #expect(error?.description.contains("no such file") == true)
