@@ -75,7 +75,11 @@ public final class ExportArchive {
             }
         case .directory(let root):
             for path in paths {
-                let url = root.appendingPathComponent(path)
+                // A file that leads outside the export is hashed by its name only (reading it is refused).
+                guard let url = try? inside(root, path) else {
+                    mix("\(path)|outside;".utf8)
+                    continue
+                }
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0 // see above
                 mix("\(path)|\(size);".utf8)
                 if let handle = try? FileHandle(forReadingFrom: url) {
