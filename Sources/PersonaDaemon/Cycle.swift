@@ -46,6 +46,8 @@ struct Cycle: Sendable {
         /// Every source's state after the cycle.
         var states: [String: SourceState] = [:]
         var failures: [SourceRefresh.Outcome] { outcomes.filter { $0.error != nil } }
+        /// Personas whose new snapshot could not be written (disk full, read-only…).
+        var writeFailures: [(persona: PersonaID, error: String)] = []
     }
 
     /// Refreshes `jobs`, then updates the snapshot of every persona they belong to (or of every
@@ -99,6 +101,7 @@ struct Cycle: Sendable {
         let output = await snapshots.run(configuration.personas.filter { touched.contains($0.id) }, changed: changed,
                                          configuration: configuration, states: states)
         report.entries = output.entries
+        report.writeFailures = output.writeFailures
         report.rows = output.rows
         report.states = states
         logger.debug("cycle: \(jobs.count) sources in \(Cycle.seconds(refreshed - start)) s, \(changed.count) personas changed, snapshots in \(Cycle.seconds(clock.now - refreshed)) s")

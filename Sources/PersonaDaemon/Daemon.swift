@@ -138,10 +138,16 @@ public final class Daemon: Service {
         let cycle = Cycle(store: store, engine: engine, writer: writer, logger: logger)
         cycle.history.run(configuration: configuration)
         let report = await cycle.run(Scheduler.jobs(of: configuration), configuration: configuration, heartbeat: nil)
-        try writer.write(SnapshotIndex(generatedAt: Date(), personas: report.entries.sorted { $0.id < $1.id }))
+        var failures = report.failures.map { "persona \($0.persona): \($0.error ?? "")" }
+            + report.writeFailures.map { "persona \($0.persona): snapshot not written: \($0.error)" }
+        do {
+            try writer.write(SnapshotIndex(generatedAt: Date(), personas: report.entries.sorted { $0.id < $1.id }))
+        } catch {
+            failures.append("index.json not written: \(error)")
+        }
         var metrics = MetricsState()
         metrics.record(report, configuration: configuration, logger: logger, force: true)
         cycle.retention.run(configuration: configuration)
-        return report.failures.map { "persona \($0.persona): \($0.error ?? "")" }
+        return failures
     }
 }

@@ -41,12 +41,18 @@ struct SnapshotPass: Sendable {
         var history: Store.HistoryEntry?
         /// What the metrics file says of the persona.
         var row: MetricsFile.PersonaRow?
+        /// Set when its new snapshot could not be written: the file on disk is the last good one.
+        var writeError: String?
+        /// False when there is no file to list in the index (never written).
+        var indexed = true
     }
 
     /// What a pass produced: an index entry per persona, and the metrics rows of those it scored.
     struct Output: Sendable {
         var entries: [SnapshotIndex.Entry] = []
         var rows: [String: MetricsFile.PersonaRow] = [:]
+        /// Personas whose new snapshot could not be written, and why.
+        var writeFailures: [(persona: PersonaID, error: String)] = []
     }
 
     /// Scores and writes the personas' snapshots. A persona none of whose sources changed, whose
@@ -84,6 +90,7 @@ struct SnapshotPass: Sendable {
         }
         let staged = SnapshotWriter.Staged()
         var written: [PersonaID: PersonaRecord] = [:]
+        var failures: [(persona: PersonaID, error: String)] = []
         let clock = ContinuousClock()
         var scoring = Duration.zero, staging = Duration.zero
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
@@ -108,7 +115,8 @@ struct SnapshotPass: Sendable {
             var history: [Store.HistoryEntry] = []
             var chunkRecords: [PersonaID: PersonaRecord] = [:]
             for result in results {
-                entries.append(result.entry)
+                if result.indexed { entries.append(result.entry) }
+                if let error = result.writeError, let id = PersonaID(rawValue: result.entry.id) { failures.append((id, error)) }
                 if let row = result.row { rows[result.entry.id] = row }
                 if let file = result.staged, let record = result.record, let id = PersonaID(rawValue: result.entry.id) {
                     staged.add(file)
@@ -129,11 +137,22 @@ struct SnapshotPass: Sendable {
             try store.commit(records: written, scores: [])
         } catch {
             logger.error("cannot write snapshots: \(error)")
+            failures += written.keys.map { ($0, "\(error)") }
+        }
+        // A persona whose new snapshot was not written must not keep a record saying its file is
+        // current: the store already holds the data the file lacks. Forgotten, it is re-scored and
+        // written at the next pass (when the disk has room again, or is writable).
+        if !failures.isEmpty {
+            do {
+                try store.forgetRecords(failures.map(\.persona))
+            } catch {
+                logger.error("\(error); those personas' snapshots are rewritten when their data next changes")
+            }
         }
         if !due.isEmpty {
             logger.debug("snapshots: \(due.count) scored in \(Cycle.seconds(scoring)) s, staged in \(Cycle.seconds(staging)) s, published in \(Cycle.seconds(clock.now - publishing)) s")
         }
-        return Output(entries: entries, rows: rows)
+        return Output(entries: entries, rows: rows, writeFailures: failures)
     }
 
     /// The file on disk still stands for this configuration and formula, and is young enough to keep.
@@ -182,8 +201,17 @@ struct SnapshotPass: Sendable {
         do {
             result.staged = try writer.stage(prepared.data, fileName: fileName)
         } catch {
-            logger.error("persona \(persona.id): cannot write its snapshot: \(error)")
-            return nil
+            logger.error("persona \(persona.id): cannot write its snapshot, the last good one stays: \(error)")
+            // The index keeps pointing at the file on disk, as it was written; with none, the persona is left out.
+            result.writeError = "\(error)"
+            if let previous, let status = ScoreStatus(rawValue: previous.scoreStatus) {
+                result.entry.score = previous.scoreValue
+                result.entry.status = status
+                result.entry.generatedAt = previous.writtenAt
+            } else {
+                result.indexed = false
+            }
+            return result
         }
         result.record = PersonaRecord(
             fingerprint: fingerprint, configDigest: Self.configDigest(persona, configuration), writtenAt: now,

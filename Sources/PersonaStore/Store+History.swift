@@ -24,6 +24,19 @@ extension Store {
         }
     }
 
+    /// Forgets what was last written for these personas (their new snapshots could not be
+    /// written): they are scored and written again at the next snapshot pass.
+    public func forgetRecords(_ personas: [PersonaID]) throws(StoreError) {
+        guard !personas.isEmpty else { return }
+        do {
+            try pool.write { db in
+                for persona in personas { try db.execute(sql: "DELETE FROM persona_state WHERE persona_id = ?", arguments: [persona.rawValue]) }
+            }
+        } catch {
+            throw failure("forget the snapshot records of \(personas.count) personas", error)
+        }
+    }
+
     /// Saves what was written for these personas, and the scores to add to their history, in one transaction.
     public func commit(records: [PersonaID: PersonaRecord], scores: [(persona: PersonaID, generatedAt: Date, score: Score)]) throws(StoreError) {
         try commit(records: records, history: scores.map { HistoryEntry(persona: $0.persona, generatedAt: $0.generatedAt, score: $0.score) })

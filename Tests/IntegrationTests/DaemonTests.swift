@@ -327,6 +327,13 @@ final class Installation: Sendable {
         #expect(syntaxStatus == 78)
         #expect(syntaxOutput.contains("\(syntax):2:"), "\(syntaxOutput)")
 
+        // Missing, or a directory where the file should be: the same exit status, naming the path.
+        let missing = directory.file("nothing.toml")
+        let (missingStatus, missingOutput) = try await DaemonProcess.run(["--config", missing, "--once"])
+        #expect(missingStatus == 78 && missingOutput.contains("\(missing): cannot read"), "\(missingOutput)")
+        let (folderStatus, folderOutput) = try await DaemonProcess.run(["--config", directory.path, "--once"])
+        #expect(folderStatus == 78 && folderOutput.contains("\(directory.path): cannot read"), "\(folderOutput)")
+
         let (checkStatus, checkOutput) = try await DaemonProcess.run(["check-config", unknownKey], executable: "personactl")
         #expect(checkStatus == 78)
         #expect(checkOutput.contains("snapshot_dir"))
