@@ -107,8 +107,10 @@ public struct PersonaScorer: Sendable {
     static func status(of state: SourceState?, now: Date) -> PersonaSnapshot.SourceStatus {
         guard let state, state.lastAttempt != nil || state.notBefore != nil else { return .pending }
         if state.gone { return .gone }
-        if state.lastError != nil { return .failing }
+        // Held back at the server's request (429/503 Retry-After, a spent rate limit): deferred,
+        // as the docs promise, though the 429 itself left a last_error. Nothing is sent before then.
         if let notBefore = state.notBefore, notBefore > now { return .deferred }
+        if state.lastError != nil { return .failing }
         return .ok
     }
 

@@ -61,6 +61,8 @@ struct PollDriver: Sendable {
                     poll.skipped(request)
                     continue
                 }
+                // No response this time: the last one's status (a 200, say) would mislead.
+                state.httpStatus = nil
                 return (.failure(message: "\(error)", retryAt: nil), nil)
             }
             bytes += response.body.count
