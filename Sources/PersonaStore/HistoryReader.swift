@@ -30,13 +30,20 @@ public struct HistoryReader: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(path: path, operation: "open", detail: "no such file (has personad run yet?)")
         }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
         do {
-            var configuration = Configuration()
-            configuration.readonly = true
-            configuration.busyMode = .timeout(5)
             queue = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
-            throw StoreError(path: path, operation: "open read-only", detail: "\(error)")
+            // A stopped daemon leaves no -shm file, and a reader who may not write the directory
+            // cannot create one: SQLite then refuses even a read-only open of a WAL database.
+            // With no writer running the file is immutable for as long as this reads it.
+            guard !FileManager.default.fileExists(atPath: path + "-shm"), !FileManager.default.fileExists(atPath: path + "-wal"),
+                  let immutable = try? DatabaseQueue(path: "file:\(path)?immutable=1", configuration: configuration) else {
+                throw StoreError(path: path, operation: "open read-only", detail: "\(error)")
+            }
+            queue = immutable
         }
     }
 

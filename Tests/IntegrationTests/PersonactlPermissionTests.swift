@@ -7,11 +7,12 @@ import TestSupport
 @Suite struct PersonactlPermissionTests {
     static let setpriv = "/usr/bin/setpriv"
 
-    /// Runs personactl as `nobody`; (exit status, output).
-    static func runAsNobody(_ arguments: [String]) throws -> (Int32, String) {
+    /// Runs personactl as `nobody` (with `group` as its one supplementary group, if given); (exit status, output).
+    static func runAsNobody(_ arguments: [String], group: gid_t? = nil) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: setpriv)
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", DaemonProcess.executable("personactl").path] + arguments
+        process.arguments = ["--reuid=65534", "--regid=65534", group.map { "--groups=\($0)" } ?? "--clear-groups",
+                             DaemonProcess.executable("personactl").path] + arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -49,5 +50,32 @@ import TestSupport
         chmod(directory.file("state"), 0o755)
         let (okStatus, okOutput) = try Self.runAsNobody(["--config", config, "status"])
         #expect(okStatus == 0, "\(okOutput)")
+    }
+
+    /// A reader in the daemon's group, after the daemon stopped: no -shm file is left and the
+    /// reader may not create one, yet `history` reads the store (opened immutable then).
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: setpriv)))
+    func aGroupMemberReadsTheHistoryOfAStoppedDaemon() async throws {
+        let directory = try TemporaryDirectory("personactl-group")
+        defer { directory.remove() }
+        chmod(directory.path, 0o755)
+        let config = try await HistoryTests.twoRuns(directory)
+        chmod(config, 0o644)
+        let state = directory.file("state")
+        #expect(!FileManager.default.fileExists(atPath: state + "/personad.sqlite-shm"), "a stopped daemon leaves no -shm")
+        // As the unit lays it out: the daemon's group may read, not write (gid 100, "users", stands for it).
+        let group: gid_t = 100
+        for path in [state, state + "/snapshots"] {
+            chown(path, 0, group)
+            chmod(path, 0o750)
+        }
+        for name in try FileManager.default.contentsOfDirectory(atPath: state) where name.hasPrefix("personad.sqlite") {
+            chown(state + "/" + name, 0, group)
+            chmod(state + "/" + name, 0o640)
+        }
+        let (status, output) = try Self.runAsNobody(["--config", config, "history", "ana-x"], group: group)
+        #expect(status == 0 && output.contains("ana-x: 2 score entries"), "\(output)")
+        let (outsider, refused) = try Self.runAsNobody(["--config", config, "history", "ana-x"])
+        #expect(outsider == 1 && refused.contains("permission denied"), "\(refused)")
     }
 }
