@@ -50,9 +50,30 @@ struct Cycle: Sendable {
         var writeFailures: [(persona: PersonaID, error: String)] = []
     }
 
+    /// How long finished personas wait for a snapshot while other sources of the cycle are still
+    /// being read: a slow or silent server (up to its `timeout`) holds back only its own persona.
+    static let flushEvery: Duration = .seconds(1)
+
+    private enum Child: Sendable {
+        case refreshed(SourceRefresh.Result)
+        case flush
+    }
+
     /// Refreshes `jobs`, then updates the snapshot of every persona they belong to (or of every
     /// persona in `snapshot`, when given).
-    func run(_ jobs: [Scheduler.Job], configuration: Configuration, heartbeat: Heartbeat?, snapshot: Set<PersonaID>? = nil) async -> Report {
+    ///
+    /// A persona's snapshot is written once all of its sources in this cycle have been read:
+    /// while any transfer is still running, the personas finished so far are committed and written
+    /// every `flushEvery`, so one slow server never delays the others' snapshots. The rest are
+    /// written at the end, in one pass. With `progress`, each flush hands over what it did (the
+    /// sources' outcomes and the snapshots' index entries) and the returned report holds only the
+    /// rest; without it, the returned report holds everything.
+    ///
+    /// Important: cycles may overlap (the daemon starts due sources while a slow one is still
+    /// running), but never over the same source. The states a snapshot shows are read again from
+    /// the store when another cycle committed since this one read them.
+    func run(_ jobs: [Scheduler.Job], configuration: Configuration, heartbeat: Heartbeat?, snapshot: Set<PersonaID>? = nil,
+             progress: (@Sendable (Report) -> Void)? = nil) async -> Report {
         var report = Report()
         let clock = ContinuousClock()
         let start = clock.now
@@ -65,31 +86,80 @@ struct Cycle: Sendable {
         }
         var pending: [SourceUpdate] = []
         var changed: Set<PersonaID> = []
+        var remaining: [PersonaID: Int] = [:]
+        for job in jobs { remaining[job.persona.id, default: 0] += 1 }
+        var finished: Set<PersonaID> = []
+        var written: Set<PersonaID> = []
         func commit() {
+            guard !pending.isEmpty else { return }
+            let before = store.sourceCommitCount
             do {
                 try store.commit(pending)
             } catch {
                 logger.error("\(error)")
             }
             pending.removeAll(keepingCapacity: true)
+            guard store.sourceCommitCount != before + 1 else { return }
+            do {
+                states = try store.sourceStates()
+            } catch {
+                logger.error("\(error); snapshots show this cycle's states of the sources")
+            }
+        }
+        func writeSnapshots(_ ids: Set<PersonaID>) async {
+            let personas = configuration.personas.filter { ids.contains($0.id) }
+            guard !personas.isEmpty else { return }
+            let output = await snapshots.run(personas, changed: changed, configuration: configuration, states: states)
+            report.entries += output.entries
+            report.writeFailures += output.writeFailures
+            report.rows.merge(output.rows) { $1 }
+            written.formUnion(ids)
         }
         let known = states
-        await withTaskGroup(of: SourceRefresh.Result.self) { group in
+        await withTaskGroup(of: Child.self) { group in
             var iterator = jobs.makeIterator()
             var running = 0
-            while running < parallelism(configuration), let job = iterator.next() {
-                group.addTask { await refresh.refresh(job.persona, job.source, configuration: configuration, state: known[job.key]) }
+            @discardableResult
+            func startNext() -> Bool {
+                guard !Task.isCancelled, let job = iterator.next() else { return false }
+                group.addTask { .refreshed(await refresh.refresh(job.persona, job.source, configuration: configuration, state: known[job.key])) }
                 running += 1
+                return true
             }
-            for await result in group {
-                heartbeat?.beat()
-                report.outcomes.append(result.outcome)
-                states[result.update.state.key] = result.update.state
-                pending.append(result.update)
-                if result.changed { changed.insert(result.outcome.persona) }
-                if pending.count >= Self.commitEvery { commit() }
-                if let job = iterator.next(), !Task.isCancelled {
-                    group.addTask { await refresh.refresh(job.persona, job.source, configuration: configuration, state: known[job.key]) }
+            func scheduleFlush() {
+                // A cancelled sleep (the cycle ended or is abandoned) returns at once.
+                group.addTask { try? await Task.sleep(for: Self.flushEvery); return .flush }
+            }
+            while running < parallelism(configuration), startNext() {}
+            if running > 0 { scheduleFlush() }
+            for await child in group {
+                switch child {
+                case .flush:
+                    guard running > 0, !Task.isCancelled else { continue }
+                    if !finished.isEmpty {
+                        commit()
+                        await writeSnapshots(finished)
+                        finished.removeAll()
+                    }
+                    if let progress, !report.outcomes.isEmpty {
+                        commit()
+                        report.states = states
+                        progress(report)
+                        report = Report()
+                    }
+                    scheduleFlush()
+                case .refreshed(let result):
+                    running -= 1
+                    heartbeat?.beat()
+                    report.outcomes.append(result.outcome)
+                    states[result.update.state.key] = result.update.state
+                    pending.append(result.update)
+                    if result.changed { changed.insert(result.outcome.persona) }
+                    remaining[result.outcome.persona, default: 1] -= 1
+                    if remaining[result.outcome.persona] == 0 { finished.insert(result.outcome.persona) }
+                    if pending.count >= Self.commitEvery { commit() }
+                    startNext()
+                    if running == 0 { group.cancelAll() }
                 }
             }
         }
@@ -97,12 +167,8 @@ struct Cycle: Sendable {
         // Abandoned work writes no snapshot: the files on disk stay as they were.
         guard !Task.isCancelled else { return report }
         let refreshed = clock.now
-        let touched = snapshot ?? Set(jobs.map(\.persona.id))
-        let output = await snapshots.run(configuration.personas.filter { touched.contains($0.id) }, changed: changed,
-                                         configuration: configuration, states: states)
-        report.entries = output.entries
-        report.writeFailures = output.writeFailures
-        report.rows = output.rows
+        let touched = (snapshot ?? Set(jobs.map(\.persona.id))).subtracting(written)
+        await writeSnapshots(touched)
         report.states = states
         logger.debug("cycle: \(jobs.count) sources in \(Cycle.seconds(refreshed - start)) s, \(changed.count) personas changed, snapshots in \(Cycle.seconds(clock.now - refreshed)) s")
         return report

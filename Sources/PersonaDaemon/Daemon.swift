@@ -32,7 +32,11 @@ public final class Daemon: Service {
         self.notifier = SystemdNotifier(environment: environment)
     }
 
-    enum Event: Sendable { case tick, refresh, reload }
+    enum Event: Sendable {
+        case tick, refresh, reload
+        /// A cycle that ran beside the main loop is done with these sources.
+        case finished(Cycle.Report, keys: Set<String>)
+    }
 
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1)
@@ -53,7 +57,9 @@ public final class Daemon: Service {
             throw DaemonError("\(configuration.pidFile): cannot write the PID file (\(error.localizedDescription))")
         }
         defer { pidFile.remove() }
-        let (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(32))
+        // Unbounded: a finished cycle's report must never be dropped. The loop only starts work and
+        // takes reports in, so it drains the stream as fast as ticks (one a second) and signals come.
+        let (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
         let heartbeat = Heartbeat()
         let notifier = self.notifier
         let logger = self.logger
@@ -83,7 +89,7 @@ public final class Daemon: Service {
                         }
                     }
                 }
-                await loop.serve(events)
+                await loop.serve(events, post: { continuation.yield($0) })
                 group.cancelAll()
             }
         }

@@ -32,46 +32,90 @@ final class MainLoop: @unchecked Sendable {
         self.heartbeat = heartbeat
     }
 
-    func serve(_ events: AsyncStream<Daemon.Event>) async {
+    /// Sources being read by a cycle that has not finished: never started twice at once.
+    var inFlight: Set<String> = []
+
+    /// Serves events until the task is cancelled. Due sources are read by cycles that run beside
+    /// the loop (`post` hands each report back as `.finished`), so a slow server never holds up a
+    /// reload, a refresh or the next due sources; only the first pass, before READY=1, is awaited.
+    func serve(_ events: AsyncStream<Daemon.Event>, post: @escaping @Sendable (Daemon.Event) -> Void) async {
         // Every persona gets a snapshot before READY=1, from the store if none of its sources is due yet.
-        await runDue(snapshotAll: true)
+        let jobs = scheduler.dueJobs(at: Date())
+        retain(at: Date())
+        finish(await cycle.run(jobs, configuration: configuration, heartbeat: heartbeat, snapshot: Set(configuration.personas.map(\.id))), keys: [])
         notifier.notify("READY=1\nSTATUS=\(status())")
         logger.info("ready: \(status())")
-        for await event in events {
-            guard !Task.isCancelled else { break }
-            heartbeat.beat()
-            switch event {
-            case .tick:
-                await runDue()
-            case .refresh:
-                logger.info("SIGUSR1: refreshing every persona")
-                scheduler.makeAllDue(at: Date())
-                await runDue()
-            case .reload:
-                await reload()
+        await withTaskGroup(of: Void.self) { group in
+            for await event in events {
+                guard !Task.isCancelled else { break }
+                heartbeat.beat()
+                switch event {
+                case .tick:
+                    startDue(in: &group, post: post)
+                case .refresh:
+                    logger.info("SIGUSR1: refreshing every persona")
+                    scheduler.makeAllDue(at: Date())
+                    startDue(in: &group, post: post)
+                case .reload:
+                    reload()
+                    startDue(in: &group, post: post)
+                case .finished(let report, let keys):
+                    finish(report, keys: keys)
+                }
             }
+            group.cancelAll()
         }
     }
 
-    private func runDue(snapshotAll: Bool = false) async {
+    /// Starts a cycle over the sources due now that no running cycle is reading.
+    private func startDue(in group: inout TaskGroup<Void>, post: @escaping @Sendable (Daemon.Event) -> Void) {
         let now = Date()
-        if now.timeIntervalSince(retentionRan) >= HistoryRetention.every {
-            cycle.retention.run(configuration: configuration, now: now)
-            retentionRan = now
+        retain(at: now)
+        let jobs = scheduler.dueJobs(at: now).filter { !inFlight.contains($0.key) }
+        guard !jobs.isEmpty else { return }
+        let keys = Set(jobs.map(\.key))
+        inFlight.formUnion(keys)
+        let cycle = self.cycle, configuration = self.configuration, heartbeat = self.heartbeat
+        group.addTask {
+            // Sources done while others of the cycle still run are handed back as they finish:
+            // rescheduled, and free to be started again by a later cycle.
+            let report = await cycle.run(jobs, configuration: configuration, heartbeat: heartbeat) { partial in
+                post(.finished(partial, keys: Set(partial.outcomes.map(\.key))))
+            }
+            post(.finished(report, keys: keys))
         }
-        let jobs = scheduler.dueJobs(at: now)
-        guard !jobs.isEmpty || snapshotAll else { return }
-        let report = await cycle.run(jobs, configuration: configuration, heartbeat: heartbeat,
-                                      snapshot: snapshotAll ? Set(configuration.personas.map(\.id)) : nil)
+    }
+
+    private func retain(at now: Date) {
+        guard now.timeIntervalSince(retentionRan) >= HistoryRetention.every else { return }
+        cycle.retention.run(configuration: configuration, now: now)
+        retentionRan = now
+    }
+
+    /// Takes a finished cycle's report into the schedule, the index and the metrics.
+    ///
+    /// Important: the cycle may have started under an earlier configuration. A persona removed
+    /// since keeps no index entry, and the snapshot the cycle wrote for it is removed again.
+    private func finish(_ report: Cycle.Report, keys: Set<String>) {
+        inFlight.subtract(keys)
         guard !Task.isCancelled else { return }
         for outcome in report.outcomes { scheduler.reschedule(outcome.key, at: outcome.nextAttempt) }
-        for entry in report.entries { index[entry.id] = entry }
+        let configured = Set(configuration.personas.map(\.id.rawValue))
+        for entry in report.entries {
+            guard configured.contains(entry.id) else {
+                removeSnapshot(of: entry.id)
+                continue
+            }
+            // Overlapping cycles may finish out of order: the newer snapshot's entry stands.
+            if let current = index[entry.id], current.generatedAt > entry.generatedAt { continue }
+            index[entry.id] = entry
+        }
         writeIndex()
         metrics.record(report, configuration: configuration, logger: logger)
         notifier.notify("STATUS=\(status())")
     }
 
-    private func reload() async {
+    private func reload() {
         notifier.notify("RELOADING=1\nSTATUS=reloading \(configuration.file)")
         do throws(ConfigError) {
             var next = try ConfigLoader.load(path: configuration.file)
@@ -96,7 +140,6 @@ final class MainLoop: @unchecked Sendable {
             // The status says the reload is done (systemd shows the last STATUS until the next one).
             notifier.notify("READY=1\nSTATUS=" + Self.oneLine("reloaded \(next.file); \(status())"))
             writeIndex()
-            await runDue()
         } catch {
             logger.error("reload failed, keeping the configuration in force: \(error)")
             notifier.notify("READY=1\nSTATUS=" + Self.oneLine("reload failed: \(error); \(status())"))

@@ -118,5 +118,6 @@ extension Store {
         } catch {
             throw failure("save \(updates.count) source states", error)
         }
+        countSourceCommit()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import PersonaModel
 
 /// Errors from the store name the database file and the operation.
@@ -21,6 +22,14 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 public final class Store: Sendable {
     public let path: String
     let pool: DatabasePool
+    private let sourceCommits = Mutex(0)
+
+    /// How many batches of source states have been committed through this `Store`. A reader that
+    /// holds states read earlier compares it before and after its own commit: a difference of more
+    /// than one means another writer (an overlapping cycle) committed in between.
+    public var sourceCommitCount: Int { sourceCommits.withLock { $0 } }
+
+    func countSourceCommit() { sourceCommits.withLock { $0 += 1 } }
 
     public init(path: String) throws(StoreError) {
         self.path = path
