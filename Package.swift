@@ -117,3 +117,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer targets (Fuzz/run): only with PERSONAD_FUZZ=1, since they build only with
+// `--sanitize=fuzzer` (libFuzzer supplies their `main`).
+if ProcessInfo.processInfo.environment["PERSONAD_FUZZ"] != nil {
+    package.products.append(.executable(name: "PersonaFuzz", targets: ["PersonaFuzz"]))
+    package.targets.append(.executableTarget(
+        name: "PersonaFuzz",
+        dependencies: ["PersonaSources", "PersonaConfig", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+        path: "Fuzz/PersonaFuzz"
+    ))
+}

@@ -81,6 +81,7 @@ public enum ConfigLoader {
 
     static func tables(_ text: String, file: String) throws(ConfigError) -> (TOMLTable, TableReader) {
         let table: TOMLTable
+        try TOMLHeaderGuard.check(text, file: file)
         do {
             table = try TOMLTable(string: text)
         } catch let error as TOMLParseError {
