@@ -49,7 +49,10 @@ let package = Package(
         .target(name: "PersonaSnapshots", dependencies: ["PersonaModel", "PersonaUtilities"]),
         .target(
             name: "PersonaStore",
-            dependencies: ["PersonaModel", "PersonaSnapshots", "PersonaUtilities", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "PersonaModel", "PersonaSnapshots", "PersonaUtilities", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
         ),
         .target(
             name: "PersonaConfig",

@@ -60,9 +60,18 @@ public enum SnapshotJSON {
     }
 
     /// A score history entry: the score section a snapshot would hold, with its topics.
+    ///
+    /// Important: an entry is kept compact, since the store keeps one per change for weeks: the
+    /// posts cited as evidence (of components and topics) and the network's calibration are left
+    /// out (written as `[]` and `null`, so an entry still decodes as a score). The snapshot shows
+    /// the evidence of the current score; history keeps values, intervals, reasons and samples.
     public static func encodeHistory(_ score: Score) -> Data {
-        var members = scoreMembers(PersonaSnapshot.ScoreSection(score: score, status: score.status, statusReason: score.reason))
-        members.append(("topics", topics(score.topics)))
+        var compact = score
+        for index in compact.components.indices { compact.components[index].evidence = [] }
+        for index in compact.topics.details.indices { compact.topics.details[index].evidence = [] }
+        compact.calibration = nil
+        var members = scoreMembers(PersonaSnapshot.ScoreSection(score: compact, status: compact.status, statusReason: compact.reason))
+        members.append(("topics", topics(compact.topics)))
         return render(.object(members.sorted { $0.0 < $1.0 }), pretty: false)
     }
 

@@ -47,15 +47,18 @@ public struct HistoryReader: Sendable {
         }
     }
 
-    /// The persona's entries since `since` (all when nil), oldest first. The interval is read by
-    /// SQLite's JSON functions from the stored score, so no entry's JSON is decoded here.
+    /// The persona's entries since `since` (all when nil), oldest first. The interval has columns
+    /// of its own (in a store the daemon has not yet migrated, SQLite's JSON functions read it from
+    /// the stored score), so no entry is inflated or decoded here.
     public func entries(persona: PersonaID, since: Date? = nil) throws(StoreError) -> [Entry] {
         do {
             return try queue.read { db in
                 guard try db.tableExists("score_history") else { return [] }
+                let interval = try db.columns(in: "score_history").contains { $0.name == "interval_low" }
+                    ? "interval_low, interval_high"
+                    : "json_extract(score_json, '$.interval.low'), json_extract(score_json, '$.interval.high')"
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT generated_at, value, status, formula_version, parts,
-                           json_extract(score_json, '$.interval.low'), json_extract(score_json, '$.interval.high')
+                    SELECT generated_at, value, status, formula_version, parts, \(interval)
                     FROM score_history WHERE persona_id = ? AND generated_at >= ? ORDER BY generated_at
                     """, arguments: [persona.rawValue, since?.timeIntervalSince1970 ?? -Double.greatestFiniteMagnitude])
                 return try rows.map { row in

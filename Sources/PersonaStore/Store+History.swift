@@ -83,15 +83,16 @@ extension Store {
         }
     }
 
-    /// One score history entry, encoded: the score as the snapshot states it (its JSON, written by
-    /// the snapshot writer), and the columns `previous` reads.
+    /// One score history entry, encoded: the score as the snapshot states it (its compact JSON,
+    /// written by the snapshot writer, stored deflated), its interval, and the columns `previous` reads.
     public struct HistoryEntry: Sendable {
         var persona: PersonaID
         var generatedAt: Date
         var formulaVersion: String
         var status: String
         var value: Double?
-        var json: String
+        var json: Data
+        var interval: Interval?
         var parts: String
 
         public init(persona: PersonaID, generatedAt: Date, score: Score) {
@@ -100,19 +101,20 @@ extension Store {
             formulaVersion = score.formulaVersion
             status = score.status.rawValue
             value = score.value
-            json = String(decoding: SnapshotJSON.encodeHistory(score), as: UTF8.self)
+            json = SnapshotJSON.encodeHistory(score)
+            interval = score.interval
             parts = StoreColumns.parts(score)
         }
     }
 
     static func insert(_ entry: HistoryEntry, _ db: Database) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO score_history (persona_id, generated_at, formula_version, status, value, score_json, parts)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO score_history (persona_id, generated_at, formula_version, status, value, score, interval_low, interval_high, parts)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         try statement.execute(arguments: [
             entry.persona.rawValue, entry.generatedAt.timeIntervalSince1970, entry.formulaVersion, entry.status, entry.value,
-            entry.json, entry.parts,
+            try HistoryPacking.pack(entry.json), entry.interval?.low, entry.interval?.high, entry.parts,
         ])
     }
 
@@ -152,20 +154,20 @@ extension Store {
         try commit(records: [:], scores: [(persona, generatedAt, score)])
     }
 
-    /// The score history of a persona, oldest first.
-    /// The persona's whole history, oldest first, each score as its snapshot stated it.
+    /// The persona's whole history, oldest first, each score as its snapshot stated it (without the
+    /// evidence, which history does not keep).
     public func scoreHistory(persona: PersonaID) throws(StoreError) -> [(generatedAt: Date, score: PersonaSnapshot.ScoreSection)] {
         do {
             let decoder = SnapshotCoding.decoder()
             return try pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT generated_at, score_json FROM score_history WHERE persona_id = ? ORDER BY generated_at", arguments: [persona.rawValue])
+                try Row.fetchAll(db, sql: "SELECT generated_at, score FROM score_history WHERE persona_id = ? ORDER BY generated_at", arguments: [persona.rawValue])
                     .map { row in
-                        let json: String = row["score_json"]
+                        let packed: Data = row["score"]
                         let generatedAt = Date(timeIntervalSince1970: row["generated_at"])
                         do {
-                            return (generatedAt, try decoder.decode(PersonaSnapshot.ScoreSection.self, from: Data(json.utf8)))
+                            return (generatedAt, try decoder.decode(PersonaSnapshot.ScoreSection.self, from: try HistoryPacking.unpack(packed)))
                         } catch {
-                            throw StoreColumns.Malformed(column: "score_json", detail: "the entry of \(generatedAt): \(error)")
+                            throw StoreColumns.Malformed(column: "score", detail: "the entry of \(generatedAt): \(error)")
                         }
                     }
             }

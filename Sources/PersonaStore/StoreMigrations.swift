@@ -134,6 +134,33 @@ extension Store {
         migrator.registerMigration("v5") { db in
             try db.execute(sql: "ALTER TABLE engagement ADD COLUMN fresh INTEGER NOT NULL DEFAULT 0")
         }
+        // v6: history entries are stored deflated (`HistoryPacking`), their interval in columns of
+        // its own; the evidence is no longer kept in history (`SnapshotJSON.encodeHistory`), but
+        // entries written before keep theirs.
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: """
+                ALTER TABLE score_history ADD COLUMN score BLOB;
+                ALTER TABLE score_history ADD COLUMN interval_low REAL;
+                ALTER TABLE score_history ADD COLUMN interval_high REAL;
+                UPDATE score_history SET interval_low = json_extract(score_json, '$.interval.low'),
+                                         interval_high = json_extract(score_json, '$.interval.high');
+                """)
+            // In batches by rowid: a long history is never in memory at once, and no cursor is
+            // open over the rows being updated.
+            let update = try db.makeStatement(sql: "UPDATE score_history SET score = ? WHERE rowid = ?")
+            var last: Int64 = .min
+            while true {
+                let rows = try Row.fetchAll(db, sql: "SELECT rowid, score_json FROM score_history WHERE rowid > ? ORDER BY rowid LIMIT 1000",
+                                            arguments: [last])
+                guard let final = rows.last else { break }
+                for row in rows {
+                    let json: String = row[1]
+                    try update.execute(arguments: [try HistoryPacking.pack(Data(json.utf8)), row[0] as Int64])
+                }
+                last = final[0]
+            }
+            try db.execute(sql: "ALTER TABLE score_history DROP COLUMN score_json")
+        }
         return migrator
     }
 }
