@@ -66,6 +66,10 @@ import TestSupport
                 }
             }
         }
+        // personactl reads a store the daemon has not migrated yet (the interval from the JSON).
+        let unmigrated = try HistoryReader(path: path).entries(persona: persona)
+        #expect(unmigrated.count == count)
+        #expect(unmigrated.first?.interval == Interval(low: -8, high: 6))
         let store = try Store(path: path)
         let history = try store.scoreHistory(persona: persona)
         #expect(history.count == count)
