@@ -120,6 +120,11 @@ public final class ExportArchive {
                 throw SourceError(location: location, entry: path, detail: "no such entry in the archive")
             }
             let limit = maximumEntryBytes
+            // The central directory states the size: an honest bomb is refused before any inflation,
+            // a lying one where the inflated bytes pass the limit.
+            guard entry.uncompressedSize <= limit else {
+                throw SourceError(location: location, entry: path, detail: "inflates to \(entry.uncompressedSize) bytes, past the \(limit)-byte limit (zip bomb?)")
+            }
             var total: UInt64 = 0
             let checksum: CRC32
             do {
@@ -143,15 +148,22 @@ public final class ExportArchive {
         }
     }
 
-    /// The bytes of one entry, verified.
+    /// The most a file read whole (`data(at:)`) may hold: such a file is parsed into a tree, which
+    /// costs several times its size in memory. Real exports' JSON and CSV files are megabytes; the
+    /// one file that grows to gigabytes, X's `tweets.js`, is streamed (`stream(at:)`).
+    public static let wholeEntryLimit: UInt64 = 512 << 20
+
+    /// The bytes of one entry, verified; refused past `wholeEntryLimit` (or `maximumEntryBytes`,
+    /// if smaller) before it is all in memory: a zip bomb stops at the limit.
     public func data(at path: String) throws(SourceError) -> Data {
+        let limit = min(maximumEntryBytes, Self.wholeEntryLimit)
         switch storage {
         case .directory(let root):
             let url = try inside(root, path)
             do {
                 let size = try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64 ?? 0
-                guard size <= maximumEntryBytes else {
-                    throw SourceError(location: location, entry: path, detail: "file is \(size) bytes, over the \(maximumEntryBytes)-byte limit")
+                guard size <= limit else {
+                    throw SourceError(location: location, entry: path, detail: "file is \(size) bytes, over the \(limit)-byte limit for a file read whole")
                 }
                 return try Data(contentsOf: url, options: .mappedIfSafe)
             } catch let error as SourceError {
@@ -163,7 +175,9 @@ public final class ExportArchive {
             guard let entry = entries[path] else {
                 throw SourceError(location: location, entry: path, detail: "no such entry in the archive")
             }
-            let limit = maximumEntryBytes
+            guard entry.uncompressedSize <= limit else {
+                throw SourceError(location: location, entry: path, detail: "inflates to \(entry.uncompressedSize) bytes, past the \(limit)-byte limit for a file read whole (zip bomb?)")
+            }
             var data = Data()
             data.reserveCapacity(Int(min(entry.uncompressedSize, 64 << 20)))
             let checksum: CRC32
@@ -173,7 +187,7 @@ public final class ExportArchive {
                     data.append(chunk)
                 }
             } catch is EntryTooLarge {
-                throw SourceError(location: location, entry: path, detail: "inflates past the \(limit)-byte limit (zip bomb?)")
+                throw SourceError(location: location, entry: path, detail: "inflates past the \(limit)-byte limit for a file read whole, though its header says \(entry.uncompressedSize) bytes (zip bomb?)")
             } catch {
                 throw SourceError(location: location, entry: path, detail: "cannot inflate (\(Self.describe(error))); the archive is damaged or truncated")
             }

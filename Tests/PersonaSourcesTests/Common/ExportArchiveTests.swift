@@ -41,7 +41,36 @@ import TestSupport
         try ZipFixture.make(at: path, entries: [("data/tweets.js", String(repeating: "0", count: 1 << 20))])
         let archive = try ExportArchive(path: path, maximumEntryBytes: 64 << 10)
         let error = #expect(throws: SourceError.self) { try archive.data(at: "data/tweets.js") }
-        #expect(error?.description.contains("limit") == true)
+        // Refused from the central directory's size, before anything is inflated.
+        #expect(error?.description.contains("inflates to 1048576 bytes, past the 65536-byte limit") == true, "\(String(describing: error))")
+        let streamed = #expect(throws: SourceError.self) { try archive.stream(at: "data/tweets.js") { _ in } }
+        #expect(streamed?.description.contains("inflates to 1048576 bytes") == true)
+    }
+
+    /// A bomb whose headers understate its size is stopped while it inflates, at the limit.
+    @Test func aBombThatLiesAboutItsSizeStopsAtTheLimit() throws {
+        let path = directory.file("liar.zip")
+        try ZipFixture.make(at: path, entries: [("data/tweets.js", String(repeating: "0", count: 1 << 20))])
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        // The uncompressed size in the local header (offset 22) and the central directory (offset 24): 1,000.
+        var patched = 0
+        for index in 0..<(bytes.count - 4) {
+            let signature = UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2]) << 16 | UInt32(bytes[index + 3]) << 24
+            let offset = signature == 0x0403_4b50 ? 22 : signature == 0x0201_4b50 ? 24 : nil
+            guard let offset else { continue }
+            bytes.replaceSubrange((index + offset)..<(index + offset + 4), with: [0xE8, 0x03, 0, 0])
+            patched += 1
+        }
+        #expect(patched == 2)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let archive = try ExportArchive(path: path, maximumEntryBytes: 64 << 10)
+        let error = #expect(throws: SourceError.self) { try archive.data(at: "data/tweets.js") }
+        #expect(error?.description.contains("inflates past the 65536-byte limit for a file read whole, though its header says 1000 bytes") == true,
+                "\(String(describing: error))")
+        var received = 0
+        let streamed = #expect(throws: SourceError.self) { try archive.stream(at: "data/tweets.js") { received += $0.count } }
+        #expect(streamed?.description.contains("inflates past the 65536-byte limit") == true, "\(String(describing: streamed))")
+        #expect(received <= 64 << 10)
     }
 
     /// Nothing is extracted: entries named to climb out of the archive are names, and reading the
