@@ -2,6 +2,9 @@ import Foundation
 import PersonaModel
 import PersonaSources
 import TOMLKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reads and validates `personad.toml`. Nothing is used before all of it has been checked.
 ///
@@ -36,12 +39,28 @@ public enum ConfigLoader {
         return configuration
     }
 
+    /// The file's text. A failure names the system's reason ("Permission denied", "Is a
+    /// directory"), which says what to fix better than Foundation's general wording.
     static func read(_ path: String) throws(ConfigError) -> String {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw ConfigError(file: path, detail: "cannot read (\(String(cString: strerror(errno))))")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw ConfigError(file: path, detail: "cannot read (\(String(cString: strerror(EISDIR))): give the configuration file, not its folder)")
+        }
+        let data: Data
         do {
-            return try String(contentsOfFile: path, encoding: .utf8)
+            data = try handle.readToEnd() ?? Data()
         } catch {
             throw ConfigError(file: path, detail: "cannot read (\(error.localizedDescription))")
         }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, detail: "cannot read (not UTF-8 text)")
+        }
+        return text
     }
 
     /// `conf.d/*.toml` beside `path`, in name order; none if there is no such directory.

@@ -16,11 +16,18 @@ public final class DaemonProcess: Sendable {
 
     /// `journalStream`: set `JOURNAL_STREAM` to the device and inode of the child's standard error,
     /// as systemd does when it connects a service's output to the journal.
+    /// `launcher`: run the product through this command line (e.g. `setpriv --reuid=…`), its
+    /// path appended after the launcher's own arguments.
     public init(_ arguments: [String], environment: [String: String] = [:], executable: String = "personad",
-                journalStream: Bool = false) throws {
+                journalStream: Bool = false, launcher: [String] = []) throws {
         let process = Process()
-        process.executableURL = Self.executable(executable)
-        process.arguments = arguments
+        if let command = launcher.first {
+            process.executableURL = URL(fileURLWithPath: command)
+            process.arguments = Array(launcher.dropFirst()) + [Self.executable(executable).path] + arguments
+        } else {
+            process.executableURL = Self.executable(executable)
+            process.arguments = arguments
+        }
         var merged = ProcessInfo.processInfo.environment
         merged["NOTIFY_SOCKET"] = nil
         merged["WATCHDOG_USEC"] = nil
