@@ -187,6 +187,7 @@ public final class FetchEngine: Sendable {
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
             var remaining: Int32 = 0
+            var freed = false
             while let message = curl_multi_info_read(multi, &remaining) {
                 guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
                       let transfer = active.removeValue(forKey: easy) else { continue }
@@ -199,7 +200,12 @@ public final class FetchEngine: Sendable {
                     result = .success(response)
                 }
                 finish(easy, transfer, result: result)
+                freed = true
             }
+            // A transfer that ended freed a slot a queued request may take: attach it now rather
+            // than after a poll timeout (a local file:// feed ends within curl_multi_perform, with
+            // no socket to wake the poll, so the queue behind it waited a second per slot).
+            if freed, !queue.isEmpty { continue }
             // Sleep in curl_multi_poll only if nothing arrived meanwhile; from here on, whoever
             // queues work wakes the thread.
             let idle = shared.withLock { state -> Bool in
