@@ -48,6 +48,10 @@ struct Cycle: Sendable {
         var failures: [SourceRefresh.Outcome] { outcomes.filter { $0.error != nil } }
         /// Personas whose new snapshot could not be written (disk full, read-only…).
         var writeFailures: [(persona: PersonaID, error: String)] = []
+        /// The sources this report releases: a partial report's finished ones; the last report,
+        /// every job of the cycle not released before (those abandoned on cancellation too).
+        /// Important: never a key released earlier, which a later cycle may be reading again.
+        var released: Set<String> = []
     }
 
     /// How long finished personas wait for a snapshot while other sources of the cycle are still
@@ -82,6 +86,7 @@ struct Cycle: Sendable {
             states = try store.sourceStates()
         } catch {
             logger.error("\(error)")
+            report.released = Set(jobs.map(\.key))
             return report
         }
         var pending: [SourceUpdate] = []
@@ -90,6 +95,7 @@ struct Cycle: Sendable {
         for job in jobs { remaining[job.persona.id, default: 0] += 1 }
         var finished: Set<PersonaID> = []
         var written: Set<PersonaID> = []
+        var released: Set<String> = []
         func commit() {
             guard !pending.isEmpty else { return }
             let before = store.sourceCommitCount
@@ -144,6 +150,8 @@ struct Cycle: Sendable {
                     if let progress, !report.outcomes.isEmpty {
                         commit()
                         report.states = states
+                        report.released = Set(report.outcomes.map(\.key))
+                        released.formUnion(report.released)
                         progress(report)
                         report = Report()
                     }
@@ -164,6 +172,7 @@ struct Cycle: Sendable {
             }
         }
         commit()
+        report.released = Set(jobs.map(\.key)).subtracting(released)
         // Abandoned work writes no snapshot: the files on disk stay as they were.
         guard !Task.isCancelled else { return report }
         let refreshed = clock.now

@@ -34,8 +34,8 @@ public final class Daemon: Service {
 
     enum Event: Sendable {
         case tick, refresh, reload
-        /// A cycle that ran beside the main loop is done with these sources.
-        case finished(Cycle.Report, keys: Set<String>)
+        /// A cycle that runs beside the main loop is done with the sources its report releases.
+        case finished(Cycle.Report)
     }
 
     public func run() async throws {

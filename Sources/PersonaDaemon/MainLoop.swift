@@ -42,10 +42,12 @@ final class MainLoop: @unchecked Sendable {
         // Every persona gets a snapshot before READY=1, from the store if none of its sources is due yet.
         let jobs = scheduler.dueJobs(at: Date())
         retain(at: Date())
-        finish(await cycle.run(jobs, configuration: configuration, heartbeat: heartbeat, snapshot: Set(configuration.personas.map(\.id))), keys: [])
+        finish(await cycle.run(jobs, configuration: configuration, heartbeat: heartbeat, snapshot: Set(configuration.personas.map(\.id))))
         notifier.notify("READY=1\nSTATUS=\(status())")
         logger.info("ready: \(status())")
-        await withTaskGroup(of: Void.self) { group in
+        // Discarding: a finished cycle's task is released at once (a plain task group keeps every
+        // finished child until it is awaited, which this loop never does: memory grew with each cycle).
+        await withDiscardingTaskGroup { group in
             for await event in events {
                 guard !Task.isCancelled else { break }
                 heartbeat.beat()
@@ -59,8 +61,8 @@ final class MainLoop: @unchecked Sendable {
                 case .reload:
                     reload()
                     startDue(in: &group, post: post)
-                case .finished(let report, let keys):
-                    finish(report, keys: keys)
+                case .finished(let report):
+                    finish(report)
                 }
             }
             group.cancelAll()
@@ -68,7 +70,7 @@ final class MainLoop: @unchecked Sendable {
     }
 
     /// Starts a cycle over the sources due now that no running cycle is reading.
-    private func startDue(in group: inout TaskGroup<Void>, post: @escaping @Sendable (Daemon.Event) -> Void) {
+    private func startDue(in group: inout DiscardingTaskGroup, post: @escaping @Sendable (Daemon.Event) -> Void) {
         let now = Date()
         retain(at: now)
         let jobs = scheduler.dueJobs(at: now).filter { !inFlight.contains($0.key) }
@@ -80,9 +82,9 @@ final class MainLoop: @unchecked Sendable {
             // Sources done while others of the cycle still run are handed back as they finish:
             // rescheduled, and free to be started again by a later cycle.
             let report = await cycle.run(jobs, configuration: configuration, heartbeat: heartbeat) { partial in
-                post(.finished(partial, keys: Set(partial.outcomes.map(\.key))))
+                post(.finished(partial))
             }
-            post(.finished(report, keys: keys))
+            post(.finished(report))
         }
     }
 
@@ -96,8 +98,8 @@ final class MainLoop: @unchecked Sendable {
     ///
     /// Important: the cycle may have started under an earlier configuration. A persona removed
     /// since keeps no index entry, and the snapshot the cycle wrote for it is removed again.
-    private func finish(_ report: Cycle.Report, keys: Set<String>) {
-        inFlight.subtract(keys)
+    private func finish(_ report: Cycle.Report) {
+        inFlight.subtract(report.released)
         guard !Task.isCancelled else { return }
         for outcome in report.outcomes { scheduler.reschedule(outcome.key, at: outcome.nextAttempt) }
         let configured = Set(configuration.personas.map(\.id.rawValue))
