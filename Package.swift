@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "personad", targets: ["personad"]),
         .executable(name: "personactl", targets: ["personactl"]),
         .executable(name: "personad-validity", targets: ["personad-validity"]),
+        .executable(name: "personad-feeds", targets: ["personad-feeds"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,12 +38,17 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
         .target(name: "PersonaUtilities"),
         .target(name: "PersonaModel"),
         .target(name: "PersonaScoring", dependencies: ["PersonaModel"]),
         .target(
             name: "PersonaSources",
-            dependencies: ["PersonaModel", "PersonaUtilities", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["PersonaModel", "PersonaUtilities", "CLibXML2", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             exclude: networkDocs
         ),
         .target(name: "PersonaFetch", dependencies: ["CCurl", "PersonaUtilities"]),
@@ -91,6 +97,14 @@ let package = Package(
             dependencies: ["PersonaScoring", "PersonaModel", "PersonaSources"],
             path: "Benchmarks/validity",
             exclude: ["run.sh"]
+        ),
+        // The feed reader on files (Benchmarks/feeds): a differential check against a mature
+        // feed parser, and parse throughput.
+        .executableTarget(
+            name: "personad-feeds",
+            dependencies: ["PersonaSources"],
+            path: "Benchmarks/feeds",
+            exclude: ["compare.sh", "compare.py", "throughput.sh"]
         ),
         .target(
             name: "TestSupport",

@@ -32,7 +32,7 @@ public struct PersonaScorer: Sendable {
                     kind: source.kind, location: source.location, status: status, lastAttempt: state?.lastAttempt,
                     lastSuccess: state?.lastSuccess, lastError: state?.lastError, httpStatus: state?.httpStatus,
                     consecutiveFailures: state?.consecutiveFailures ?? 0, nextAttempt: state?.nextAttempt,
-                    archives: Self.archives(source, state)))
+                    archives: Self.archives(source, state), notes: state?.notes ?? []))
                 if let error = state?.lastError, status == .failing || status == .gone { failures.append(error) }
                 if state?.lastSuccess != nil { everSucceeded = true }
             }

@@ -98,10 +98,12 @@ struct PollDriver: Sendable {
                 validators[request.url] = Validators(etag: response.etag, lastModified: response.lastModified)
             }
         }
-        let observation = poll.observation
+        var observation = poll.observation
         state.validators = validators
         state.memo = poll.memo
         if requests == notModified {
+            // Nothing was read: the notes of the read the 304 confirms still hold.
+            observation.notes = state.notes
             logger.debug("persona \(persona.id): \(source.location) not modified")
         } else {
             logger.info("persona \(persona.id): read \(observation.posts.count) posts from \(source.location) (\(requests) requests)")

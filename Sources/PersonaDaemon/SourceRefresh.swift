@@ -82,6 +82,14 @@ public struct SourceRefresh: Sendable {
             }
         }
         if let audience = observation?.audience { state.audience = audience }
+        if let observation {
+            // A note is one line in the store and the log.
+            let notes = observation.notes.map { $0.replacingOccurrences(of: "\n", with: " ") }
+            if notes != state.notes, !notes.isEmpty {
+                logger.notice("persona \(persona.id): \(source.location): read with notes: \(notes.joined(separator: "; "))")
+            }
+            state.notes = notes
+        }
         let next = attempt.apply(to: &state, policy: policy, now: now, logger: logger)
         if let error = attempt.error { logger.error("persona \(persona.id): source failed: \(error)") }
         let posts = observation?.posts ?? []

@@ -78,6 +78,10 @@ public struct Observation: Sendable {
     public var skippedReposts: Int
     /// For each metric this source can never measure, the reason, in words an operator reads.
     public var unmeasurable: [Metric: String]
+    /// What the reader skipped or repaired to read the source (items without a date, bytes not
+    /// valid in the declared encoding, XML errors recovered from), one sentence each, for the
+    /// source's status. Empty when the source was read as it is.
+    public var notes: [String] = []
     /// When the counts were current, where that is not the moment of the read: an export's date.
     /// The store keeps, for each post, the counts of the most recent observation by this time.
     public var asOf: Date?

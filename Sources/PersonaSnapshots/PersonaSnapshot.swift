@@ -150,6 +150,10 @@ public struct PersonaSnapshot: Decodable, Sendable, Hashable {
         /// For an export source whose `path` is a folder or glob: every archive read from it, oldest
         /// first; `null` for any other source.
         public var archives: [Archive]?
+        /// What the reader skipped or repaired in the last successful read (items without a date,
+        /// bytes not valid in the declared encoding, XML errors recovered from), one sentence
+        /// each; empty when it read the source as it is. `nil` in snapshots older than the field.
+        public var notes: [String]?
 
         public struct Archive: Decodable, Sendable, Hashable {
             public var path: String
@@ -171,8 +175,9 @@ public struct PersonaSnapshot: Decodable, Sendable, Hashable {
 
         public init(kind: SourceKind, location: String, status: SourceStatus, lastAttempt: Date?, lastSuccess: Date?,
                     lastError: String?, httpStatus: Int? = nil, consecutiveFailures: Int = 0, nextAttempt: Date? = nil,
-                    archives: [Archive]? = nil) {
+                    archives: [Archive]? = nil, notes: [String] = []) {
             self.archives = archives
+            self.notes = notes
             self.kind = kind
             self.location = location
             self.status = status

@@ -144,6 +144,7 @@ public enum SnapshotJSON {
                     ("last_success", .clock(date(source.lastSuccess), stable: nil)),
                     ("location", .string(source.location)),
                     ("next_attempt", .clock(date(source.nextAttempt), stable: nil)),
+                    ("notes", .array((source.notes ?? []).map(Value.string))),
                     ("status", .string(source.status.rawValue)),
                 ])
             })),

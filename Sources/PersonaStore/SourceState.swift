@@ -29,6 +29,9 @@ public struct SourceState: Sendable, Hashable {
     public var httpStatus: Int?
     /// The server answered 404 or 410: the account or feed is gone (polled rarely, in case it returns).
     public var gone: Bool
+    /// What the reader skipped or repaired in the last successful read (`Observation.notes`),
+    /// one sentence each; kept through failures and 304s, which read nothing new.
+    public var notes: [String] = []
 
     public init(key: String, personaID: PersonaID, kind: SourceKind, location: String) {
         self.key = key
@@ -56,12 +59,12 @@ public struct Validators: Sendable, Hashable, Codable {
 extension SourceState {
     /// Whether a snapshot built from this state could read differently from one built from
     /// `previous`: a new source, a first success, a different error, failure count, audience,
-    /// gone flag or server hold, or an HTTP status of another class (a 200 and a 304 read the same).
+    /// notes, gone flag or server hold, or an HTTP status of another class (a 200 and a 304 read the same).
     public func readsDifferently(than previous: SourceState?) -> Bool {
         guard let previous, previous.lastSuccess != nil else { return true }
         return previous.lastError != lastError || previous.gone != gone
             || SnapshotFingerprint.statusClass(previous.httpStatus) != SnapshotFingerprint.statusClass(httpStatus)
-            || previous.consecutiveFailures != consecutiveFailures || previous.audience != audience
+            || previous.consecutiveFailures != consecutiveFailures || previous.audience != audience || previous.notes != notes
             || (previous.notBefore != nil) != (notBefore != nil)
     }
 

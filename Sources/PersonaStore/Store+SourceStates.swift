@@ -8,7 +8,7 @@ extension Store {
     /// The columns `sourceState(_:)` reads, by position (by-name lookup costs more than the read).
     static let stateColumns = """
         source_key, persona_id, kind, location, validators, memo, content_signature, last_attempt, last_success,
-        last_error, consecutive_failures, audience, next_attempt, not_before, http_status, gone
+        last_error, consecutive_failures, audience, next_attempt, not_before, http_status, gone, notes
         """
 
     public func sourceState(key: String) throws(StoreError) -> SourceState? {
@@ -54,6 +54,8 @@ extension Store {
         state.notBefore = (row[13] as Double?).map(Date.init(timeIntervalSince1970:))
         state.httpStatus = row[14]
         state.gone = row[15]
+        let notes: String = row[16]
+        state.notes = notes.isEmpty ? [] : notes.split(separator: "\n").map(String.init)
         return state
     }
 
@@ -86,8 +88,8 @@ extension Store {
                     INSERT OR REPLACE INTO source_state
                         (source_key, persona_id, kind, location, validators, memo, content_signature,
                          last_attempt, last_success, last_error, consecutive_failures, audience,
-                         next_attempt, not_before, http_status, gone)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                         next_attempt, not_before, http_status, gone, notes)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let times = try db.cachedStatement(sql: """
                     UPDATE source_state SET last_attempt = ?, last_success = ?, next_attempt = ?, http_status = ? WHERE source_key = ?
@@ -112,6 +114,8 @@ extension Store {
                         state.contentSignature, state.lastAttempt?.timeIntervalSince1970,
                         state.lastSuccess?.timeIntervalSince1970, state.lastError, state.consecutiveFailures, state.audience,
                         state.nextAttempt?.timeIntervalSince1970, state.notBefore?.timeIntervalSince1970, state.httpStatus, state.gone,
+                        // One line each (a note never holds a line break: `SourceRefresh` folds them).
+                        state.notes.joined(separator: "\n"),
                     ])
                 }
             }

@@ -161,6 +161,10 @@ extension Store {
             }
             try db.execute(sql: "ALTER TABLE score_history DROP COLUMN score_json")
         }
+        // v7: what the reader skipped or repaired in a source's last read, one note a line.
+        migrator.registerMigration("v7") { db in
+            try db.execute(sql: "ALTER TABLE source_state ADD COLUMN notes TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 }

@@ -63,6 +63,73 @@ public enum DateParsing {
         return epoch(year: year, month: month, day: day, hour: h, minute: m, second: s)?.addingTimeInterval(-offset)
     }
 
+    /// The fast path for RFC 822 as nearly every feed writes it, on bytes:
+    /// `[Ddd, ]D[D] Mon YYYY HH:MM[:SS] ±hhmm|GMT|UT|Z`. nil for anything else (the general
+    /// parser then tries).
+    static func rfc822Fixed(_ text: String) -> Date? {
+        var text = text
+        return text.withUTF8 { b -> Date? in
+            var i = 0
+            func isLetter(_ byte: UInt8) -> Bool { byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A }
+            func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+            func number(maximum: Int) -> Int? {
+                var value = 0
+                let start = i
+                while i < b.count, i - start < maximum, isDigit(b[i]) { value = value * 10 + Int(b[i] - 0x30); i += 1 }
+                return i > start ? value : nil
+            }
+            func space() -> Bool {
+                guard i < b.count, b[i] == 0x20 else { return false }
+                while i < b.count, b[i] == 0x20 { i += 1 }
+                return true
+            }
+            if b.count > 4, isLetter(b[0]), isLetter(b[1]), isLetter(b[2]), b[3] == 0x2C {
+                i = 4
+                guard space() else { return nil }
+            }
+            guard let day = number(maximum: 2), space(), i + 3 <= b.count else { return nil }
+            let month = [b[i] | 0x20, b[i + 1] | 0x20, b[i + 2] | 0x20]
+            guard let monthIndex = monthBytes.firstIndex(of: month) else { return nil }
+            i += 3
+            guard space(), var year = number(maximum: 4), space(), let hour = number(maximum: 2), i < b.count, b[i] == 0x3A else { return nil }
+            i += 1
+            guard let minute = number(maximum: 2) else { return nil }
+            var second = 0
+            if i < b.count, b[i] == 0x3A {
+                i += 1
+                guard let value = number(maximum: 2) else { return nil }
+                second = value
+            }
+            if year < 100 { year += year < 50 ? 2000 : 1900 }
+            var offset = 0
+            if space() {
+                let rest = b.count - i
+                if rest == 5, b[i] == 0x2B || b[i] == 0x2D {
+                    i += 1
+                    guard let zone = number(maximum: 4), i == b.count else { return nil }
+                    offset = ((zone / 100) * 3600 + (zone % 100) * 60) * (b[b.count - 5] == 0x2D ? -1 : 1)
+                } else if (rest == 3 && b[i] | 0x20 == 0x67 && b[i + 1] | 0x20 == 0x6D && b[i + 2] | 0x20 == 0x74)
+                            || (rest == 2 && b[i] | 0x20 == 0x75 && b[i + 1] | 0x20 == 0x74) || (rest == 1 && b[i] | 0x20 == 0x7A) {
+                    i = b.count
+                } else {
+                    return nil
+                }
+            }
+            guard i == b.count else { return nil }
+            return epoch(year: year, month: monthIndex + 1, day: day, hour: hour, minute: minute, second: second)?
+                .addingTimeInterval(TimeInterval(-offset))
+        }
+    }
+
+    /// `text` without leading and trailing ASCII white space, on bytes.
+    static func trimmedASCII(_ text: String) -> String {
+        let bytes = text.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+        guard let first = bytes.first, let last = bytes.last, isSpace(first) || isSpace(last) else { return text }
+        guard let start = bytes.firstIndex(where: { !isSpace($0) }), let end = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(text[start...end])
+    }
+
     /// An HTTP date (RFC 9110): IMF-fixdate `Sun, 06 Nov 1994 08:49:37 GMT`, the obsolete RFC 850
     /// form `Sunday, 06-Nov-94 08:49:37 GMT`, or asctime `Sun Nov  6 08:49:37 1994`.
     public static func httpDate(_ text: String) -> Date? {
@@ -118,6 +185,52 @@ public enum DateParsing {
         }
         return epoch(year: year, month: month, day: day, hour: hour, minute: minute, second: second)?
             .addingTimeInterval(fraction - offset)
+    }
+
+    /// A feed's date in any form feeds are found to use: RFC 822 with its variants (`pubDate`),
+    /// ISO 8601 / W3C-DTF (`dc:date`, Atom), asctime, and W3C-DTF's reduced forms: no seconds
+    /// (`2003-12-31T10:14Z`), a month (`2003-12`) or a year (`2003`), the compact basic format
+    /// (`20031231T101455Z`) and a date without a time (`31 Dec 2003`). A reduced date is its
+    /// first instant, in UTC when it names no zone.
+    public static func feed(_ raw: String) -> Date? {
+        let text = trimmedASCII(raw)
+        guard !text.isEmpty else { return nil }
+        if let date = rfc822Fixed(text) ?? iso8601(text) ?? rfc822(text) ?? httpDate(text) { return date }
+        let bytes = Array(text.utf8)
+        func digits(_ range: Range<Int>) -> Bool {
+            range.upperBound <= bytes.count && bytes[range].allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        }
+        // `YYYY-MM-DDThh:mm` and a zone: no seconds.
+        if bytes.count >= 16, digits(0..<4), bytes[4] == 0x2D, bytes[13] == 0x3A, bytes.count == 16 || bytes[16] != 0x3A {
+            var filled = Array(bytes[0..<16]) + Array(":00".utf8) + Array(bytes[16...])
+            if filled.count > 19, filled[19] == 0x20 { filled.remove(at: 19) } // `… +01:00`
+            if let date = iso8601(String(decoding: filled, as: UTF8.self)) { return date }
+        }
+        // `…:ss +01:00`: a space before the zone.
+        if bytes.count > 20, bytes[10] == 0x54 || bytes[10] == 0x20, bytes[19] == 0x20 {
+            if let date = iso8601(String(decoding: bytes[0..<19] + bytes[20...], as: UTF8.self)) { return date }
+        }
+        if bytes.count == 7, digits(0..<4), bytes[4] == 0x2D, digits(5..<7) { return iso8601(text + "-01") }
+        if bytes.count == 4, digits(0..<4) { return iso8601(text + "-01-01") }
+        // Basic format: `20031231T101455Z`, `20031231`.
+        if bytes.count >= 8, digits(0..<8) {
+            let date = String(decoding: bytes[0..<4], as: UTF8.self) + "-" + String(decoding: bytes[4..<6], as: UTF8.self) + "-"
+                + String(decoding: bytes[6..<8], as: UTF8.self)
+            if bytes.count == 8 { return iso8601(date) }
+            if bytes.count >= 15, bytes[8] == 0x54, digits(9..<15) {
+                let time = String(decoding: bytes[9..<11], as: UTF8.self) + ":" + String(decoding: bytes[11..<13], as: UTF8.self) + ":"
+                    + String(decoding: bytes[13..<15], as: UTF8.self)
+                return iso8601(date + "T" + time + String(decoding: bytes[15...], as: UTF8.self))
+            }
+        }
+        // `31 Dec 2003` or `Wed, 31 Dec 2003`: a day without a time.
+        var parts = text.split { $0 == " " || $0 == "," }
+        if let first = parts.first, first.first?.isLetter == true { parts.removeFirst() }
+        if parts.count == 3, let day = Int(parts[0]), let month = monthIndex(parts[1]), var year = Int(parts[2]) {
+            if year < 100 { year += year < 50 ? 2000 : 1900 }
+            return epoch(year: year, month: month, day: day, hour: 0, minute: 0, second: 0)
+        }
+        return nil
     }
 
     /// `Jan`…`Dec` (any case, longer names allowed) → 1…12, on bytes: this runs per record.

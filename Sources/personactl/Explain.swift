@@ -122,6 +122,7 @@ struct Explanation {
             line += source.lastSuccess.map { "\(age(since: $0)) ago" } ?? "never"
             if let error = source.lastError { line += "; last error: \(error)" }
             lines.append(line)
+            for note in source.notes ?? [] { lines.append("    read with a note: \(note)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -244,6 +244,7 @@ struct Show: ParsableCommand {
             for source in snapshot.sources {
                 print("  source \(source.kind.rawValue) \(source.location)")
                 print("         last success \(age(since: source.lastSuccess)) ago" + (source.lastError.map { "; last error: \($0)" } ?? ""))
+                for note in source.notes ?? [] { print("         note: \(note)") }
             }
             if !snapshot.topics.interests.isEmpty { print("\ninterests: \(snapshot.topics.interests.joined(separator: ", "))") }
             if !snapshot.topics.expertise.isEmpty { print("expertise: \(snapshot.topics.expertise.joined(separator: ", "))") }

@@ -134,6 +134,45 @@ import TestSupport
         #expect(((try snapshot())["score"] as? [String: Any])?["status"] as? String == "ok")
     }
 
+    /// What the reader repaired or skipped is in the source's `notes`, in the log once, in
+    /// `personactl explain`; a 304 keeps the notes of the read it confirms, a clean read clears them.
+    @Test func readNotesReachTheSnapshotTheLogAndExplain() async throws {
+        let state = Locked(ServerState())
+        state.withLock {
+            $0.body = FeedSourceTests.goodFeed.replacingOccurrences(of: "<title>Post 3</title>", with: "<title>Fish & chips</title>")
+                .replacingOccurrences(of: "</channel>", with: "<item><title>undated</title><link>https://blog.example.org/u</link></item></channel>")
+        }
+        let server = try await serve(state)
+        defer { Task { await server.stop() } }
+        let directory = try TemporaryDirectory("feed-notes")
+        defer { directory.remove() }
+        let config = try Self.configuration(in: directory, feed: server.url("/feed.xml"))
+        let snapshotPath = directory.file("state/snapshots/blog-one.json")
+        func notes() throws -> [String]? {
+            let snapshot = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: snapshotPath))) as? [String: Any]
+            return (snapshot?["sources"] as? [[String: Any]])?.first?["notes"] as? [String]
+        }
+        let expected = ["1 of 13 items skipped: 1 without a date", "1 bare '&' read as '&amp;'"]
+        let (status, output) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status == 0, "\(output)")
+        #expect(try notes() == expected)
+        #expect(output.contains("persona blog-one: \(server.url("/feed.xml")): read with notes: 1 of 13 items skipped"), "\(output)")
+        try JSONSchemaValidator(schemaAt: TestPaths.snapshotSchema).validate(fileAt: snapshotPath)
+        let (code, explained) = try await DaemonProcess.run(["explain", "blog-one", "--config", config], executable: "personactl")
+        #expect(code == 0, "\(explained)")
+        #expect(explained.contains("read with a note: 1 bare '&' read as '&amp;'"), "\(explained)")
+
+        let (status2, _) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status2 == 0)
+        #expect(state.value.notModified == 1)
+        #expect(try notes() == expected)
+
+        state.withLock { $0.body = FeedSourceTests.goodFeed }
+        let (status3, _) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(status3 == 0)
+        #expect(try notes() == [])
+    }
+
     @Test func personactlExplainTellsEveryComponentAndWhatMoved() async throws {
         let state = Locked(ServerState())
         let server = try await serve(state)

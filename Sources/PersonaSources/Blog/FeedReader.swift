@@ -2,7 +2,7 @@ import Foundation
 import PersonaModel
 import PersonaUtilities
 
-/// Reads a syndication feed: RSS 2.0 (and RSS 1.0/RDF), Atom, or JSON Feed 1.x.
+/// Reads a syndication feed: RSS 0.9x/1.0/2.0 and RDF, Atom 0.3/1.0, or JSON Feed 1.x.
 ///
 /// Conversation counts come from `slash:comments` (RSS), `thr:total` or
 /// `<link rel="replies" thr:count="…">` (Atom); where an item has none, its reply count is
@@ -18,9 +18,12 @@ public struct FeedReader: DocumentReader {
 
     public func read(_ data: Data, location: String, handle: String) throws(SourceError) -> Observation {
         let first = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
-        let posts = first == UInt8(ascii: "{")
-            ? try JSONFeedParser.parse(data, location: location)
-            : try XMLFeedParser.parse(data, location: location)
-        return Observation(posts: posts, unmeasurable: Self.unmeasurable)
+        guard first != UInt8(ascii: "{") else {
+            return Observation(posts: try JSONFeedParser.parse(data, location: location), unmeasurable: Self.unmeasurable)
+        }
+        let document = try XMLFeedParser.parse(data, location: location)
+        var observation = Observation(posts: document.posts, unmeasurable: Self.unmeasurable)
+        observation.notes = document.notes
+        return observation
     }
 }

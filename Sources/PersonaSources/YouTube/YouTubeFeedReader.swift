@@ -25,7 +25,9 @@ public struct YouTubeFeedReader: DocumentReader {
     }
 
     public func read(_ data: Data, location: String, handle: String) throws(SourceError) -> Observation {
-        let posts = try XMLFeedParser.parse(data, location: location)
-        return Observation(posts: posts, unmeasurable: Self.unmeasurable)
+        let document = try XMLFeedParser.parse(data, location: location)
+        var observation = Observation(posts: document.posts, unmeasurable: Self.unmeasurable)
+        observation.notes = document.notes
+        return observation
     }
 }

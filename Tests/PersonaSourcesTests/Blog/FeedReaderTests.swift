@@ -103,35 +103,35 @@ import PersonaUtilities
         #expect(posts[1].createdAt == DateParsing.iso8601("2026-01-02T02:00:00Z"))
     }
 
-    @Test func malformedXMLNamesTheLine() throws {
+    @Test func malformedXMLNamesTheLineAndColumnInWords() throws {
         let error = #expect(throws: SourceError.self) {
-            try read("<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel>\n<item><title>fish & chips</title></item>\n</channel></rss>")
+            try read("<?xml version=\"1.0\"?>\n<rss version=\"2.0\">\n<channel>\n<title>fish</titel>\n</channel></rss>")
         }
         #expect(error?.location == "https://blog.example.org/feed")
         #expect(error?.line == 4)
-        #expect(error?.description.contains("malformed XML") == true)
+        #expect(error?.column == 20)
+        #expect(error?.description.contains("line 4, column 20: malformed XML feed (Opening and ending tag mismatch: title line 4 and titel)") == true)
     }
 
     @Test func truncatedAndBrokenDocumentsSayWhatIsWrong() throws {
         let cut = #expect(throws: SourceError.self) { try read("<rss version=\"2.0\"><channel><item><title>x</title>") }
         #expect(cut?.description.contains("ends before its elements are closed") == true)
         let mismatch = #expect(throws: SourceError.self) { try read("<rss version=\"2.0\"><channel></item></channel></rss>") }
-        #expect(mismatch?.description.contains("does not match") == true)
-        let ampersand = #expect(throws: SourceError.self) { try read("<rss version=\"2.0\"><channel><title>a & b</title></channel></rss>") }
-        #expect(ampersand?.description.contains("bare '&'") == true)
+        #expect(mismatch?.description.contains("tag mismatch: channel line 1 and item") == true)
+        #expect(mismatch?.column == 36)
+        let empty = #expect(throws: SourceError.self) { try read("  \n ") }
+        #expect(empty?.description.contains("the document is empty") == true)
+        let text = #expect(throws: SourceError.self) { try read("hello, not XML") }
+        #expect(text?.description.contains("not an XML document") == true)
     }
 
-    @Test func declaredLegacyEncodingsAreTranscodedAndInvalidUTF8IsAClearError() throws {
+    @Test func declaredLegacyEncodingsAreTranscoded() throws {
         var latin1 = Data(#"<?xml version="1.0" encoding="ISO-8859-1"?><rss version="2.0"><channel><item><title>Caf"#.utf8)
         latin1.append(0xE9)
         latin1.append(Data("</title><link>https://e.example/1</link><pubDate>Mon, 01 Jun 2026 10:00:00 +0000</pubDate></item></channel></rss>".utf8))
-        #expect(try FeedReader().read(latin1, location: "l", handle: "h").posts.first?.text == "Caf\u{e9}")
-        var broken = Data("<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n<item><title>".utf8)
-        broken.append(contentsOf: [0xF8, 0x70, 0x75, 0x62])
-        broken.append(Data("</title></item></channel></rss>".utf8))
-        let error = #expect(throws: SourceError.self) { try FeedReader().read(broken, location: "https://b.example/feed", handle: "h") }
-        #expect(error?.description.contains("not valid UTF-8") == true)
-        #expect(error?.line == 3)
+        let observation = try FeedReader().read(latin1, location: "l", handle: "h")
+        #expect(observation.posts.first?.text == "Caf\u{e9}")
+        #expect(observation.notes.isEmpty)
     }
 
     @Test func htmlIsNotAFeed() throws {
