@@ -33,7 +33,9 @@ public final class Daemon: Service {
     }
 
     enum Event: Sendable {
-        case tick, refresh, reload
+        /// `tick`: the loop's timer (`WakeTimer`) says something is due; `ping`: the watchdog
+        /// checks that the loop takes events in (it beats the heartbeat, nothing else).
+        case tick, ping, refresh, reload
         /// A cycle that runs beside the main loop is done with the sources its report releases.
         case finished(Cycle.Report)
     }
@@ -58,7 +60,7 @@ public final class Daemon: Service {
         }
         defer { pidFile.remove() }
         // Unbounded: a finished cycle's report must never be dropped. The loop only starts work and
-        // takes reports in, so it drains the stream as fast as ticks (one a second) and signals come.
+        // takes reports in, so it drains the stream as fast as its timer, signals and reports come.
         let (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .unbounded)
         let heartbeat = Heartbeat()
         let notifier = self.notifier
@@ -72,20 +74,14 @@ public final class Daemon: Service {
                         continuation.yield(signal == .sighup ? .reload : .refresh)
                     }
                 }
-                group.addTask {
-                    while !Task.isCancelled {
-                        // A cancelled sleep ends the loop at its next check: nothing to report.
-                        try? await Task.sleep(for: .seconds(1))
-                        continuation.yield(.tick)
-                    }
-                }
                 if let interval = notifier.watchdogInterval {
                     group.addTask {
                         while !Task.isCancelled {
-                            // Healthy means the loop made progress within the watchdog period.
+                            // Healthy means the loop took an event in within the watchdog period:
+                            // the ping asks it to, so an idle loop (no timer due) still answers.
                             if heartbeat.age < interval * 2 { notifier.notify("WATCHDOG=1") }
+                            continuation.yield(.ping)
                             try? await Task.sleep(for: interval) // cancelled: the loop ends at its check
-
                         }
                     }
                 }

@@ -45,14 +45,22 @@ final class MainLoop: @unchecked Sendable {
         finish(await cycle.run(jobs, configuration: configuration, heartbeat: heartbeat, snapshot: Set(configuration.personas.map(\.id))))
         notifier.notify("READY=1\nSTATUS=\(status())")
         logger.info("ready: \(status())")
+        // The loop sleeps until something is due: no periodic tick (`WakeTimer`).
+        let timer = WakeTimer(post: post)
+        defer { timer.cancel() }
+        armTimer(timer)
         // Discarding: a finished cycle's task is released at once (a plain task group keeps every
         // finished child until it is awaited, which this loop never does: memory grew with each cycle).
         await withDiscardingTaskGroup { group in
             for await event in events {
                 guard !Task.isCancelled else { break }
                 heartbeat.beat()
+                defer { armTimer(timer) }
                 switch event {
+                case .ping:
+                    break
                 case .tick:
+                    timer.fired()
                     startDue(in: &group, post: post)
                 case .refresh:
                     logger.info("SIGUSR1: refreshing every persona")
@@ -86,6 +94,13 @@ final class MainLoop: @unchecked Sendable {
             }
             post(.finished(report))
         }
+    }
+
+    /// The timer wakes the loop when the next source not being read is due, or the history's
+    /// retention is; a source being read is rescheduled by its report, which arms it again.
+    private func armTimer(_ timer: WakeTimer) {
+        let retention = retentionRan.addingTimeInterval(HistoryRetention.every)
+        timer.arm(at: min(scheduler.nextDue(excluding: inFlight) ?? retention, retention))
     }
 
     private func retain(at now: Date) {

@@ -62,6 +62,13 @@ struct Scheduler {
         due.filter { $0.value <= now }.keys.sorted().compactMap { jobs[$0] }
     }
 
+    /// The earliest time a job not in `excluded` is due, if any.
+    func nextDue(excluding excluded: Set<String>) -> Date? {
+        var earliest: Date?
+        for (key, date) in due where !excluded.contains(key) && (earliest.map { date < $0 } ?? true) { earliest = date }
+        return earliest
+    }
+
     /// Every job, due now (SIGUSR1). Servers' "not before" still holds: the source refresh defers those.
     mutating func makeAllDue(at now: Date) {
         for key in jobs.keys { due[key] = now }

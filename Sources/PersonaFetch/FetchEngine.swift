@@ -214,7 +214,10 @@ public final class FetchEngine: Sendable {
                 return true
             }
             if idle {
-                curl_multi_poll(multi, nil, 0, 1000, nil)
+                // With no transfer, nothing but a new request (which wakes the poll) can give the
+                // thread work: it sleeps for an hour rather than waking every second. libcurl
+                // caps the wait by its own timers while transfers run.
+                curl_multi_poll(multi, nil, 0, active.isEmpty && queue.isEmpty ? 3_600_000 : 1000, nil)
                 shared.withLock { $0.sleeping = false }
             }
         }

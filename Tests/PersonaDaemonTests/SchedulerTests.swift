@@ -64,4 +64,15 @@ import Testing
         for job in jobs { #expect(scheduler.due[job.key] == states[job.key]?.nextAttempt) }
         #expect(scheduler.dueJobs(at: now).isEmpty)
     }
+
+    /// What the main loop's timer is armed with: the earliest due time of a source no cycle is reading.
+    @Test func nextDueSkipsSourcesInFlight() throws {
+        let now = Date(timeIntervalSince1970: 1_780_000_000)
+        var scheduler = Scheduler(configuration: try configuration(remote: 3), now: now)
+        let keys = scheduler.jobs.keys.sorted()
+        for (offset, key) in keys.enumerated() { scheduler.reschedule(key, at: now.addingTimeInterval(Double(100 * (offset + 1)))) }
+        #expect(scheduler.nextDue(excluding: []) == now.addingTimeInterval(100))
+        #expect(scheduler.nextDue(excluding: [keys[0]]) == now.addingTimeInterval(200))
+        #expect(scheduler.nextDue(excluding: Set(keys)) == nil)
+    }
 }
