@@ -342,12 +342,39 @@ struct KeyPath: CustomStringConvertible {
 /// headers and returns the line of the key inside the right one (or the header's line).
 struct KeyLocator {
     let lines: [Substring]
+    /// For each `[[persona]]`, the line of its `id` key (or of its header): every persona's line
+    /// is asked for, and a scan of the whole text per persona made loading 11,000 personas take
+    /// minutes.
+    let personaIDLines: [Int]
 
     init(text: String) {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var personas: [Int] = []
+        var inPersona = false
+        for (number, raw) in lines.enumerated() {
+            let line = raw.drop { $0 == " " || $0 == "\t" }
+            if line.hasPrefix("[") {
+                let name = line.filter { $0 != " " && $0 != "\t" }.prefix { $0 != "#" }
+                inPersona = name == "[[persona]]"
+                if inPersona { personas.append(number + 1) }
+            } else if inPersona, line.hasPrefix("id"), line.dropFirst(2).first.map({ $0 == " " || $0 == "=" || $0 == "\t" }) == true {
+                personas[personas.count - 1] = number + 1
+                inPersona = false
+            }
+        }
+        personaIDLines = personas
     }
 
     func line(of path: KeyPath) -> Int? {
+        if path.parts.count == 2, path.parts[0].name == "persona", let index = path.parts[0].index, path.parts[1].name == "id",
+           path.parts[1].index == nil, personaIDLines.indices.contains(index) {
+            return personaIDLines[index]
+        }
+        return scan(for: path)
+    }
+
+    /// The general search: follows the headers through the whole text.
+    func scan(for path: KeyPath) -> Int? {
         var wantedTable = ""
         var persona: Int?
         var source: Int?

@@ -207,3 +207,35 @@ import Testing
         #expect(throws: ConfigError.self) { try ConfigLoader.parse("[daemon]\nmax_connections = 2.5\n", file: "/x.toml") }
     }
 }
+
+@Suite struct KeyLocatorTests {
+    /// The one-pass table of persona id lines says what the general search says, with sources,
+    /// comments, odd spacing and a persona whose id comes after its sources.
+    @Test func personaIDLinesMatchTheGeneralSearch() {
+        let text = """
+            [daemon]
+            state_directory = "/tmp/x"   # id = "not this"
+            [[persona]]
+            id = "a"
+            network = "blog"
+              [[persona.source]]
+              kind = "feed"
+              url = "https://a.example/feed"
+            [[ persona ]]  # second
+            network = "blog"
+              id="b"
+            [[persona]]
+            network = "blog"
+            [[persona.source]]
+            id = "inside a source"
+            [[persona]]
+            \tid\t= "d"
+            """
+        let locator = KeyLocator(text: text)
+        #expect(locator.personaIDLines == [4, 11, 12, 17])
+        for index in 0..<4 {
+            let path = KeyPath().appending("persona", index: index).appending("id")
+            #expect(locator.line(of: path) == locator.scan(for: path), "persona \(index)")
+        }
+    }
+}
