@@ -114,15 +114,8 @@ import TestSupport
                     samples.append({"family": family.name, "type": family.type, "name": sample.name, "labels": sample.labels, "value": sample.value})
             print(json.dumps(samples))
             """
-        let parser = Process()
-        parser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        parser.arguments = ["python3", "-c", script, prom]
-        let pipe = Pipe()
-        parser.standardOutput = pipe
-        try parser.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        parser.waitUntilExit()
-        #expect(parser.terminationStatus == 0, "prometheus_client could not parse \(prom) (pip install prometheus_client)")
+        let (parsed, data) = try runPython(script, arguments: [prom])
+        #expect(parsed == 0, "prometheus_client could not parse \(prom) (pip install prometheus_client)")
         let samples = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         func value(_ name: String, _ labels: [String: String]) -> Double? {
             samples.first { sample in

@@ -24,15 +24,8 @@ import TestSupport
             from prometheus_client.parser import text_string_to_metric_families
             print(json.dumps([[s.name, s.labels, s.value] for f in text_string_to_metric_families(open(sys.argv[1]).read()) for s in f.samples]))
             """
-        let parser = Process()
-        parser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        parser.arguments = ["python3", "-c", script, path]
-        let pipe = Pipe()
-        parser.standardOutput = pipe
-        try parser.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        parser.waitUntilExit()
-        #expect(parser.terminationStatus == 0, "prometheus_client could not parse:\n\(text)")
+        let (status, data) = try runPython(script, arguments: [path])
+        #expect(status == 0, "prometheus_client could not parse:\n\(text)")
         let samples = try #require(try JSONSerialization.jsonObject(with: data) as? [[Any]])
         let failures = samples.filter { $0.first as? String == "personad_source_consecutive_failures" }
         #expect(failures.compactMap { ($0[1] as? [String: String])?["location"] } == locations)
