@@ -35,6 +35,18 @@ struct MetricsFile: Sendable {
                 component.normalized.map { (component.name, $0, component.contribution ?? 0) }
             }
         }
+
+        /// From the fields of a snapshot file that the metrics show (`MetricsState.SnapshotView`).
+        init(_ view: MetricsState.SnapshotView) {
+            persona = view.persona.id
+            network = view.persona.network
+            status = view.score.status
+            value = view.score.value
+            interval = view.score.interval.map { Interval(low: $0.low, high: $0.high) }
+            components = view.score.components.compactMap { component in
+                component.normalized.map { (component.name, $0, component.contribution ?? 0) }
+            }
+        }
     }
 
     /// What the file says of one source.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PersonaConfig
+import PersonaModel
 import PersonaSnapshots
 import PersonaStore
 
@@ -17,6 +18,23 @@ struct MetricsState {
     /// is rewritten at most this often (the caches above take in every cycle).
     static let minimumInterval: TimeInterval = 10
 
+    /// The few fields of a snapshot the file shows. Decoding only these, rather than the whole
+    /// snapshot with its evidence and topics, made `--once` over 2,000 unchanged personas spend
+    /// two thirds of its time here (`perf`, Benchmarks/http-cycle.sh).
+    struct SnapshotView: Decodable {
+        struct Persona: Decodable { var id: String; var network: String }
+        struct Score: Decodable {
+            var status: ScoreStatus
+            var value: Double?
+            var interval: Interval?
+            var components: [Component]
+        }
+        struct Interval: Decodable { var low: Double; var high: Double }
+        struct Component: Decodable { var name: String; var normalized: Double?; var contribution: Double? }
+        var persona: Persona
+        var score: Score
+    }
+
     /// Takes in a cycle's report, then writes the file if the configuration names one and it was
     /// not written in the last `minimumInterval` (unless `force`).
     mutating func record(_ report: Cycle.Report, configuration: Configuration, logger: Logger, now: Date = Date(), force: Bool = false) {
@@ -30,13 +48,14 @@ struct MetricsState {
         lastWrite = now
         var rows: [MetricsFile.PersonaRow] = []
         var sources: [MetricsFile.SourceRow] = []
+        let decoder = SnapshotCoding.decoder()
         for persona in configuration.personas {
             if personas[persona.id.rawValue] == nil {
                 // A snapshot that still stands was not scored in this run: its file says what it says.
                 let file = (configuration.snapshotDirectory as NSString).appendingPathComponent("\(persona.id.rawValue).json")
                 if let data = FileManager.default.contents(atPath: file),
-                   let snapshot = try? SnapshotCoding.decoder().decode(PersonaSnapshot.self, from: data) { // unreadable: listed next cycle
-                    personas[persona.id.rawValue] = MetricsFile.PersonaRow(snapshot)
+                   let view = try? decoder.decode(SnapshotView.self, from: data) { // unreadable: listed next cycle
+                    personas[persona.id.rawValue] = MetricsFile.PersonaRow(view)
                 }
             }
             if let row = personas[persona.id.rawValue] { rows.append(row) }
