@@ -36,16 +36,14 @@ struct MetricsFile: Sendable {
             }
         }
 
-        /// From the fields of a snapshot file that the metrics show (`MetricsState.SnapshotView`).
-        init(_ view: MetricsState.SnapshotView) {
-            persona = view.persona.id
-            network = view.persona.network
-            status = view.score.status
-            value = view.score.value
-            interval = view.score.interval.map { Interval(low: $0.low, high: $0.high) }
-            components = view.score.components.compactMap { component in
-                component.normalized.map { (component.name, $0, component.contribution ?? 0) }
-            }
+        init(persona: String, network: String, status: ScoreStatus, value: Double?, interval: Interval?,
+             components: [(name: String, normalized: Double, contribution: Double)]) {
+            self.persona = persona
+            self.network = network
+            self.status = status
+            self.value = value
+            self.interval = interval
+            self.components = components
         }
     }
 

@@ -4,6 +4,7 @@ import PersonaConfig
 import PersonaModel
 import PersonaSnapshots
 import PersonaStore
+import PersonaUtilities
 
 /// What the metrics file needs across cycles: the rows of personas not scored in a cycle (their
 /// snapshot stands; read once from its file), the sources' states and their last reads. Owned by
@@ -18,21 +19,65 @@ struct MetricsState {
     /// is rewritten at most this often (the caches above take in every cycle).
     static let minimumInterval: TimeInterval = 10
 
-    /// The few fields of a snapshot the file shows. Decoding only these, rather than the whole
-    /// snapshot with its evidence and topics, made `--once` over 2,000 unchanged personas spend
-    /// two thirds of its time here (`perf`, Benchmarks/http-cycle.sh).
-    struct SnapshotView: Decodable {
-        struct Persona: Decodable { var id: String; var network: String }
-        struct Score: Decodable {
-            var status: ScoreStatus
-            var value: Double?
-            var interval: Interval?
-            var components: [Component]
+    /// The few fields of a snapshot file that `personad.prom` shows, read with the byte-level
+    /// scanner: decoding the whole snapshot (evidence, topics) with `JSONDecoder` made `--once`
+    /// over 2,000 unchanged HTTP sources spend two thirds of its time here, and even a decoder of
+    /// these fields alone half (it scans every value first). nil if the file is not a snapshot.
+    static func row(from data: Data) -> MetricsFile.PersonaRow? {
+        data.withUnsafeBytes { raw -> MetricsFile.PersonaRow? in
+            var cursor = JSONCursor(raw.bindMemory(to: UInt8.self))
+            var id: String?, network: String?, status: ScoreStatus?, value: Double?, low: Double?, high: Double?
+            var components: [(name: String, normalized: Double, contribution: Double)] = []
+            do throws(JSONCursor.Failure) {
+                try cursor.object { cursor, key throws(JSONCursor.Failure) in
+                    switch key {
+                    case "persona":
+                        try cursor.object { cursor, key throws(JSONCursor.Failure) in
+                            switch key {
+                            case "id": id = try cursor.scalarText()
+                            case "network": network = try cursor.scalarText()
+                            default: try cursor.skip()
+                            }
+                        }
+                    case "score":
+                        try cursor.object { cursor, key throws(JSONCursor.Failure) in
+                            switch key {
+                            case "status": status = try cursor.scalarText().flatMap(ScoreStatus.init(rawValue:))
+                            case "value": value = try cursor.scalarText().flatMap(Double.init)
+                            case "interval" where cursor.peek() == UInt8(ascii: "{"):
+                                try cursor.object { cursor, key throws(JSONCursor.Failure) in
+                                    switch key {
+                                    case "low": low = try cursor.scalarText().flatMap(Double.init)
+                                    case "high": high = try cursor.scalarText().flatMap(Double.init)
+                                    default: try cursor.skip()
+                                    }
+                                }
+                            case "components":
+                                try cursor.array { cursor throws(JSONCursor.Failure) in
+                                    var name: String?, normalized: Double?, contribution: Double?
+                                    try cursor.object { cursor, key throws(JSONCursor.Failure) in
+                                        switch key {
+                                        case "name": name = try cursor.scalarText()
+                                        case "normalized": normalized = try cursor.scalarText().flatMap(Double.init)
+                                        case "contribution": contribution = try cursor.scalarText().flatMap(Double.init)
+                                        default: try cursor.skip()
+                                        }
+                                    }
+                                    if let name, let normalized { components.append((name, normalized, contribution ?? 0)) }
+                                }
+                            default: try cursor.skip()
+                            }
+                        }
+                    default: try cursor.skip()
+                    }
+                }
+            } catch {
+                return nil
+            }
+            guard let id, let network, let status else { return nil }
+            let interval = low.flatMap { low in high.map { Interval(low: low, high: $0) } }
+            return MetricsFile.PersonaRow(persona: id, network: network, status: status, value: value, interval: interval, components: components)
         }
-        struct Interval: Decodable { var low: Double; var high: Double }
-        struct Component: Decodable { var name: String; var normalized: Double?; var contribution: Double? }
-        var persona: Persona
-        var score: Score
     }
 
     /// Takes in a cycle's report, then writes the file if the configuration names one and it was
@@ -48,14 +93,12 @@ struct MetricsState {
         lastWrite = now
         var rows: [MetricsFile.PersonaRow] = []
         var sources: [MetricsFile.SourceRow] = []
-        let decoder = SnapshotCoding.decoder()
         for persona in configuration.personas {
             if personas[persona.id.rawValue] == nil {
                 // A snapshot that still stands was not scored in this run: its file says what it says.
                 let file = (configuration.snapshotDirectory as NSString).appendingPathComponent("\(persona.id.rawValue).json")
-                if let data = FileManager.default.contents(atPath: file),
-                   let view = try? decoder.decode(SnapshotView.self, from: data) { // unreadable: listed next cycle
-                    personas[persona.id.rawValue] = MetricsFile.PersonaRow(view)
+                if let data = FileManager.default.contents(atPath: file), let row = Self.row(from: data) { // unreadable: listed next cycle
+                    personas[persona.id.rawValue] = row
                 }
             }
             if let row = personas[persona.id.rawValue] { rows.append(row) }

@@ -85,6 +85,32 @@ import TestSupport
         #expect(Data(explained.utf8) == (try Data(contentsOf: URL(fileURLWithPath: directory.file("state/snapshots/notes.json")))))
     }
 
+    /// A second `--once` scores nothing (the snapshots stand) and reads the metrics' persona
+    /// series back from the snapshot files (`MetricsState.row`): the same lines as the first run.
+    @Test func metricsOfStandingSnapshotsAreTheSameAsWhenScored() async throws {
+        let directory = try TemporaryDirectory("metrics-standing")
+        defer { directory.remove() }
+        let demo = TestPaths.packageRoot.appendingPathComponent("Config/demo").path
+        let config = try directory.write("personad.toml", TOMLConfig(
+            daemon: [("state_directory", "\(directory.path)/state")], scoring: [("window", "3650d")])
+            .persona("blog", network: "blog", handle: "ana", sources: [("kind", "feed"), ("path", "\(demo)/blog-feed.xml")])
+            .persona("x", network: "x", handle: "demo_ana", sources: [("kind", "export"), ("path", "\(demo)/x-archive.zip")])
+            .description)
+        func personaLines() throws -> [String] {
+            try String(contentsOfFile: directory.file("state/personad.prom"), encoding: .utf8).split(separator: "\n")
+                .filter { !$0.hasPrefix("personad_source") && !$0.hasPrefix("#") }.map(String.init)
+        }
+        let (first, output) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(first == 0, "\(output)")
+        let scored = try personaLines()
+        #expect(scored.contains { $0.hasPrefix("personad_score{persona=\"x\",network=\"x\"}") }, "\(scored)")
+        #expect(scored.contains { $0.hasPrefix("personad_component_points{persona=\"blog\"") }, "\(scored)")
+        let (second, output2) = try await DaemonProcess.run(["--config", config, "--once", "--log-level", "debug"])
+        #expect(second == 0, "\(output2)")
+        #expect(output2.contains("snapshots: 1 scored"), "\(output2)") // the local feed is read again; the export is not
+        #expect(try personaLines() == scored)
+    }
+
     /// `personad.prom` for node_exporter's textfile collector, parsed by Prometheus' own Python
     /// parser (`prometheus_client`): a series per persona, never a combined one, and the sources'
     /// health; replaced by a rename, never rewritten in place.
