@@ -54,6 +54,11 @@ import Testing
         #expect(try title(Data([0xFE, 0xFF]) + (text.data(using: .utf16BigEndian) ?? Data())) == "Grüße 🙂")
     }
 
+    @Test func aUTF8FeedDeclaredUTF16IsReadAsUTF8() throws {
+        // Editors and generators write `encoding="UTF-16"` over UTF-8 bytes.
+        #expect(try title(feed(declaring: "UTF-16", title: Array("Grüße".utf8))) == "Grüße")
+    }
+
     @Test func windows1252PunctuationInALatin1FeedIsRepaired() throws {
         // `It’s “quoted” – and…` as a Windows editor writes it, declared ISO-8859-1.
         let bytes: [UInt8] = [0x49, 0x74, 0x92, 0x73, 0x20, 0x93, 0x71, 0x75, 0x6F, 0x74, 0x65, 0x64, 0x94, 0x20, 0x96, 0x20, 0x61, 0x6E, 0x64, 0x85]

@@ -52,7 +52,10 @@ struct FeedInput {
         } else {
             let body = data.dropFirst(marked?.1 ?? 0)
             let declared = declaredEncoding(body).map(normalized)
-            switch declared {
+            // A declaration of UTF-16 or UTF-32 here is wrong: such a document's first bytes would
+            // have matched a pattern above. Its bytes are ASCII-compatible; read them as UTF-8.
+            let mislabelled = declared.map { $0.hasPrefix("UTF-16") || $0.hasPrefix("UTF-32") || $0 == "UCS-2" || $0 == "UCS-4" } ?? false
+            switch mislabelled ? "UTF-8" : declared {
             case nil, "UTF-8":
                 input = FeedInput(bytes: [], encoding: "UTF-8")
                 input.bytes = Windows1252.repairingUTF8(body, invalid: &input.repairs.invalidBytes)
