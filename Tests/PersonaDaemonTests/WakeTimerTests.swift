@@ -23,13 +23,14 @@ import TestSupport
         timer.arm(at: now.addingTimeInterval(3600), now: now)   // capped at `longest`
         timer.arm(at: now.addingTimeInterval(0.05), now: now)   // earlier: replaces it
         timer.arm(at: now.addingTimeInterval(120), now: now)    // later: ignored
-        #expect(await eventually { ticks.value == 1 })
+        // Generous: the whole suite shares two threads, and a busy CI run has held them ~25 s.
+        #expect(await eventually(timeout: .seconds(120)) { ticks.value == 1 })
         // The replaced sleep never ticks; the next one starts only after `fired()`.
         try await Task.sleep(for: .milliseconds(200))
         #expect(ticks.value == 1)
         timer.fired()
         timer.arm(at: Date(), now: Date())
-        #expect(await eventually { ticks.value == 2 })
+        #expect(await eventually(timeout: .seconds(120)) { ticks.value == 2 })
     }
 
     @Test func aCancelledTimerPostsNothing() async throws {
