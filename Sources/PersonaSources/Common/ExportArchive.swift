@@ -83,7 +83,8 @@ public final class ExportArchive {
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0 // see above
                 mix("\(path)|\(size);".utf8)
                 if let handle = try? FileHandle(forReadingFrom: url) {
-                    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { mix(chunk) }
+                    // Through the buffer: `Data`'s own iterator, byte by byte, was a fifth of an X ingest.
+                    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { chunk.withUnsafeBytes { mix($0) } }
                     try? handle.close() // read-only: closing cannot lose data
                 }
             }
