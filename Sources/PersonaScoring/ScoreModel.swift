@@ -77,9 +77,22 @@ public enum ScoreModel {
 
     /// At most two decimals, no trailing zeros: "3", "2.5", "0.33".
     static func format(_ value: Double) -> String {
-        var text = String(format: "%.2f", value)
+        var text = printf("%.2f", value)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
+    }
+
+    /// One double through C's `vsnprintf`: the text `String(format:)` gives (Foundation formats
+    /// doubles with the same call), without building an `NSString` for each number of every score.
+    static func printf(_ spec: String, _ value: Double) -> String {
+        let capacity = 64
+        let text = withUnsafeTemporaryAllocation(of: CChar.self, capacity: capacity) { buffer -> String? in
+            guard let base = buffer.baseAddress else { return nil }
+            let length = withVaList([value]) { vsnprintf(base, capacity, spec, $0) }
+            guard length >= 0, length < capacity else { return nil }
+            return String(cString: base)
+        }
+        return text ?? String(format: spec, value) // longer than the buffer (a huge value): rare
     }
 }

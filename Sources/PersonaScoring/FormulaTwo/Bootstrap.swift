@@ -29,11 +29,15 @@ struct Bootstrap {
         var scores: [Double] = []
         scores.reserveCapacity(resamples)
         var parts = [[Double]](repeating: [], count: FormulaTwo.Part.allCases.count)
-        var originals = table.originals, replies = table.replies
+        // The originals drawn are kept as copies per original (the same draws, in the same order,
+        // as drawing a list): the table's trimmed means then need no sort per round.
+        var counts = [Int](repeating: 0, count: table.originals.count)
+        var replies = table.replies
         for _ in 0..<resamples {
-            for position in originals.indices { originals[position] = table.originals[generator.below(table.originals.count)] }
+            for position in counts.indices { counts[position] = 0 }
+            for _ in 0..<counts.count { counts[generator.below(counts.count)] += 1 }
             for position in replies.indices { replies[position] = table.replies[generator.below(table.replies.count)] }
-            let evaluation = table.evaluate(originals: originals, replies: replies)
+            let evaluation = table.evaluate(originalCounts: counts, replies: replies)
             if let total = evaluation.total(weights: weights, factor: factor) { scores.append(total) }
             for (index, part) in FormulaTwo.Part.allCases.enumerated() {
                 if let value = evaluation.normalized[part] { parts[index].append(value) }

@@ -62,7 +62,7 @@ struct Explanation {
         }
         if let metric, let block = table.blocks[metric] {
             reason += "; every original drew at least \(ScoreModel.format(block.floor)) \(what), more evenly than independent people do "
-                + "(p = \(String(format: "%.2g", block.p))): counted as a block of \(ScoreModel.format(block.floor)) accounts, "
+                + "(p = \(ScoreModel.printf("%.2g", block.p))): counted as a block of \(ScoreModel.format(block.floor)) accounts, "
                 + "each once in the window"
         }
         if let metric, context.identified[metric]?.isEmpty ?? true {

@@ -30,7 +30,7 @@ enum FormulaTwoTopics {
 
         // Substantive response per original: replies (not under its own questions) and reposts.
         let substantive: [Int: Double] = Dictionary(uniqueKeysWithValues: table.originals.compactMap { index in
-            let asks = posts[index].text.contains("?")
+            let asks = posts[index].text.utf8.contains(UInt8(ascii: "?")) // bytes: no Foundation search per post
             let parts = [asks ? nil : table.conversation[index], table.amplification[index]].compactMap { $0 }
             let measured = table.conversation[index] != nil || table.amplification[index] != nil
             return measured ? (index, parts.reduce(0, +)) : nil
@@ -83,7 +83,7 @@ enum FormulaTwoTopics {
             let median = ScoreModel.format(candidates[index].detail.medianResponse ?? 0)
             let base = ScoreModel.format(candidates[index].detail.baselineResponse ?? 0)
             candidates[index].detail.reason = "median \(median) replies and reposts per original against \(base); "
-                + "p = \(String(format: "%.2g", adjusted))" + (tested.count > 1 ? " after correcting for \(tested.count) topics" : "")
+                + "p = \(ScoreModel.printf("%.2g", adjusted))" + (tested.count > 1 ? " after correcting for \(tested.count) topics" : "")
                 + (expertise ? "" : ": not clearly more")
             if expertise {
                 let evidence = candidates[index].tagged.compactMap { i in substantive[i].map { (post: posts[i], count: $0) } }

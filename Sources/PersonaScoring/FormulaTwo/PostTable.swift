@@ -76,6 +76,8 @@ struct PostTable {
     let conversation: [Double?]
     let amplification: [Double?]
     let applause: [Double?]
+    /// The measured originals of each reach metric in ascending order of value (for the trimmed means).
+    let reachOrder: ReachOrder
     /// Per own post: replies by others under it (people who addressed the persona there).
     let addressed: [Double]
     /// Per own post: its credit as an answer (replies only): a template's copies share one answer,
@@ -121,6 +123,12 @@ struct PostTable {
         conversation = perMetric[.conversation] ?? []
         amplification = perMetric[.amplification] ?? []
         applause = perMetric[.applause] ?? []
+        func ascending(_ values: [Double?]) -> [Int] {
+            originals.indices.filter { values[originals[$0]] != nil }
+                .sorted { (values[originals[$0]] ?? 0) < (values[originals[$1]] ?? 0) }
+        }
+        reachOrder = ReachOrder(conversation: ascending(conversation), amplification: ascending(amplification),
+                                applause: ascending(applause))
         // Every reply by someone else addressed the persona, named or not (the engager weighting
         // is for reach, where a repeat replier must not count as many people).
         // A viral post's thousand repliers cannot all be answered: each post counts at most
@@ -163,26 +171,27 @@ struct PostTable {
         answersVisible = context.input.unmeasurable[.responsiveness] == nil || !threads.isEmpty
     }
 
-    /// Formula 2 over a multiset of originals and replies (indices into `context.own`).
-    func evaluate(originals: [Int], replies: [Int]) -> Evaluation {
+    /// Formula 2 over a multiset of originals and replies: `originalCounts[p]` copies of
+    /// `originals[p]`, and `replies` as indices into `context.own` (repeats allowed).
+    ///
+    /// The originals come as counts so that a trimmed mean is one walk over `reachOrder`, not a
+    /// sort per resample: the values in ascending order are the same sequence either way, so the
+    /// sums (and the score) are the same to the bit.
+    func evaluate(originalCounts: [Int], replies: [Int]) -> Evaluation {
         var result = Evaluation()
         let calibration = context.calibration
-        func rate(_ values: [Double?], _ part: FormulaTwo.Part, _ k: Double) -> Double? {
-            var counted: [Double] = []
-            counted.reserveCapacity(originals.count)
-            for index in originals { if let value = values[index] { counted.append(value) } }
-            guard !counted.isEmpty else { return nil }
+        func rate(_ values: [Double?], _ order: [Int], _ part: FormulaTwo.Part, _ k: Double) -> Double? {
+            guard let trimmed = Self.trimmedMean(values, order: order, originals: originals, counts: originalCounts) else { return nil }
             // Shrunk toward the network's typical post by `priorPosts` pseudo-originals at `k`.
-            let n = Double(counted.count), m = FormulaTwo.priorPosts
-            let trimmed = RobustStatistics.trimmedMean(counted)
-            let raw = (n * trimmed + m * k) / (n + m)
-            result.trimmed[part] = trimmed
+            let n = Double(trimmed.count), m = FormulaTwo.priorPosts
+            let raw = (n * trimmed.mean + m * k) / (n + m)
+            result.trimmed[part] = trimmed.mean
             result.raw[part] = raw
             return RobustStatistics.saturating(raw, halfAt: k)
         }
-        result.normalized[.conversation] = rate(conversation, .conversation, calibration.conversation)
-        result.normalized[.amplification] = rate(amplification, .amplification, calibration.amplification)
-        result.applauseUncapped = rate(applause, .applause, calibration.applause)
+        result.normalized[.conversation] = rate(conversation, reachOrder.conversation, .conversation, calibration.conversation)
+        result.normalized[.amplification] = rate(amplification, reachOrder.amplification, .amplification, calibration.amplification)
+        result.applauseUncapped = rate(applause, reachOrder.applause, .applause, calibration.applause)
         let substantive = [result.normalized[.conversation], result.normalized[.amplification]].compactMap { $0 }.max()
         result.normalized[.applause] = result.applauseUncapped.map { likes in
             substantive.map { min(likes, $0 + FormulaTwo.applauseHeadroom) } ?? likes
@@ -191,7 +200,8 @@ struct PostTable {
         // Depth: the share of originals that drew at least one person's reply or repost
         // (likes where nothing else is measured). A share, so posting more cannot raise it.
         var seen = 0, reached = 0
-        for index in originals {
+        for (position, index) in originals.enumerated() where originalCounts[position] > 0 {
+            let copies = originalCounts[position]
             let substantive: Double?
             if conversation[index] != nil || amplification[index] != nil {
                 substantive = (conversation[index] ?? 0) + (amplification[index] ?? 0)
@@ -199,8 +209,8 @@ struct PostTable {
                 substantive = applause[index]
             }
             guard let substantive else { continue }
-            seen += 1
-            if substantive >= 1 { reached += 1 }
+            seen += copies
+            if substantive >= 1 { reached += copies }
         }
         if seen > 0 {
             let share = Double(reached) / Double(seen)
@@ -214,7 +224,10 @@ struct PostTable {
         }
 
         if answersVisible {
-            let spokenTo = originals.reduce(0) { $0 + addressed[$1] } + replies.reduce(0) { $0 + addressed[$1] } + threadsReceived
+            // Whole numbers (each post's count is capped at `answerablePerPost`): exact in any order.
+            var underOriginals = 0.0
+            for (position, index) in originals.enumerated() { underOriginals += Double(originalCounts[position]) * addressed[index] }
+            let spokenTo = underOriginals + replies.reduce(0) { $0 + addressed[$1] } + threadsReceived
             if spokenTo > 0 {
                 let answers = replies.reduce(0) { $0 + credit[$1] } + threadCredit
                 let share = min(1, (answers + FormulaTwo.answerPrior) / (spokenTo + 2 * FormulaTwo.answerPrior))
@@ -226,7 +239,37 @@ struct PostTable {
     }
 
     /// The point estimate: every post once.
-    func evaluateAll() -> Evaluation { evaluate(originals: originals, replies: replies) }
+    func evaluateAll() -> Evaluation { evaluate(originalCounts: Array(repeating: 1, count: originals.count), replies: replies) }
+
+    /// The 10% trimmed mean (`RobustStatistics.trimmedMean`) of the measured values of a multiset
+    /// of originals, and how many values it had; `nil` for none. `order` lists the positions in
+    /// `originals` whose value is measured, in ascending order of value; the kept values are
+    /// added smallest first, as the sorted array would add them.
+    static func trimmedMean(_ values: [Double?], order: [Int], originals: [Int], counts: [Int]) -> (mean: Double, count: Int)? {
+        var n = 0
+        for position in order { n += counts[position] }
+        guard n > 0 else { return nil }
+        let trim = n >= 3 ? max(1, Int((Double(n) * 0.1).rounded(.up))) : 0
+        // Below three values: the median (one value, or the mean of two), as `trimmedMean` does.
+        let (first, last) = n >= 3 ? (trim, n - trim) : (n == 1 ? (0, 1) : (0, 2))
+        var rank = 0, sum = 0.0
+        for position in order {
+            let copies = counts[position]
+            guard copies > 0 else { continue }
+            let value = values[originals[position]] ?? 0
+            for _ in 0..<copies {
+                if rank >= first && rank < last { sum += value }
+                rank += 1
+            }
+            if rank >= last { break }
+        }
+        return (sum / Double(last - first), n)
+    }
+
+    /// Per reach metric, the positions in `originals` whose value is measured, smallest value first.
+    struct ReachOrder {
+        var conversation: [Int] = [], amplification: [Int] = [], applause: [Int] = []
+    }
 
     /// Every own post as this table counts it, newest first: what `score.posts` shows.
     func postCounts() -> [PostCount] {
