@@ -86,6 +86,10 @@ public struct JSONCursor {
     @inlinable public mutating func literal(_ word: StaticString) throws(JSONCursor.Failure) {
         let length = word.utf8CodeUnitCount
         guard index + length <= bytes.count else { throw JSONCursor.Failure(detail: "the record ends early") }
+        let expected = UnsafeBufferPointer(start: word.utf8Start, count: length)
+        for offset in 0..<length where bytes[index + offset] != expected[offset] {
+            throw JSONCursor.Failure(detail: "expected \(word) at byte \(index)")
+        }
         index += length
     }
 

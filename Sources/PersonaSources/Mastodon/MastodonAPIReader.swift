@@ -38,7 +38,7 @@ public struct MastodonAPIReader: RemoteReader {
 
     public func makePoll(_ context: PollContext) -> any SourcePoll { Poll(context: context) }
 
-    struct Account: Decodable {
+    struct Account {
         var id: String
         var followers_count: Int?
         var statuses_count: Int?
@@ -51,7 +51,7 @@ public struct MastodonAPIReader: RemoteReader {
         }
     }
 
-    struct Status: Decodable {
+    struct Status {
         var id: String
         var uri: String?
         var url: String?
@@ -62,23 +62,23 @@ public struct MastodonAPIReader: RemoteReader {
         var reblogs_count: Int?
         var favourites_count: Int?
         var quotes_count: Int?
-        var reblog: Presence?
+        /// Whether the status is a boost (its `reblog` is present and not null).
+        var reblog = false
         var content: String?
-        var tags: [Tag]?
+        var tags: [String]?
         var account: Account?
-        struct Tag: Decodable { var name: String }
     }
 
-    struct Context: Decodable {
+    struct Context {
         var descendants: [Status]
     }
 
-    struct Notification: Decodable {
+    struct Notification {
         var type: String
         var created_at: String
         var account: Mention?
         var status: Status?
-        struct Mention: Decodable { var id: String; var acct: String? }
+        struct Mention { var id: String; var acct: String? }
     }
 
     struct Poll: EngagerNamingPoll {
@@ -141,7 +141,7 @@ public struct MastodonAPIReader: RemoteReader {
         /// A page of mentions: each by someone else, and not a reply under the persona's own post,
         /// is a person who addressed the persona. Pages on while the window reaches further back.
         mutating func receiveMentions(_ response: SourceResponse) throws(SourceError) {
-            let notifications = try JSONReading.decode([Notification].self, from: response.body, location: response.url)
+            let notifications = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try Notification.page(&page) }
             let own = memo["account_id"]
             var oldest: Date?
             for (index, notification) in notifications.enumerated() {
@@ -201,10 +201,11 @@ public struct MastodonAPIReader: RemoteReader {
             let actors: [EngagerLookups.Engager]
             let now = context.now
             if engagers.nextMetric == .conversation, let status = engagers.nextCandidate?.key {
-                let thread = try JSONReading.decode(Context.self, from: response.body, location: response.url)
+                let thread = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try Context(&page) }
                 actors = thread.descendants.filter { $0.in_reply_to_id == status }.compactMap { $0.account?.engager(at: now) }
             } else {
-                actors = try JSONReading.decode([Account].self, from: response.body, location: response.url).map { $0.engager(at: now) }
+                actors = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try Account.page(&page) }
+                .map { $0.engager(at: now) }
             }
             engagers.answer(actors: actors, own: memo["account_id"], observation: &observation, memo: &memo)
         }
@@ -234,7 +235,7 @@ public struct MastodonAPIReader: RemoteReader {
                 return
             }
             if phase == .account {
-                let account = try JSONReading.decode(Account.self, from: response.body, location: response.url)
+                let account = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try Account(&page) }
                 memo["account_id"] = account.id
                 observation.audience = account.followers_count
                 next = afterAccount(account.id)
@@ -245,7 +246,7 @@ public struct MastodonAPIReader: RemoteReader {
                 return
             }
             pages += 1
-            let statuses = try JSONReading.decode([Status].self, from: response.body, location: response.url)
+            let statuses = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try Status.page(&page) }
             let own = memo["account_id"]
             var oldest: Date?
             for (index, status) in statuses.enumerated() {
@@ -253,7 +254,7 @@ public struct MastodonAPIReader: RemoteReader {
                     throw SourceError(location: response.url, record: index + 1, field: "created_at", detail: "not an ISO 8601 time")
                 }
                 oldest = min(oldest ?? created, created)
-                if status.reblog != nil {
+                if status.reblog {
                     observation.skippedReposts += 1
                     continue
                 }
@@ -276,7 +277,7 @@ public struct MastodonAPIReader: RemoteReader {
                 observation.posts.append(Post(
                     id: status.uri ?? status.id, createdAt: created, kind: kind,
                     text: TextDecoding.stripTags(status.content ?? ""), url: status.url ?? status.uri,
-                    tags: (status.tags ?? []).map { $0.name.lowercased() },
+                    tags: (status.tags ?? []).map { $0.lowercased() },
                     counts: EngagerLookups.lessOwn(EngagementCounts(replies: status.replies_count, reposts: reposts, likes: status.favourites_count),
                                                    key: status.id, memo: memo),
                     inReplyTo: status.in_reply_to_id))
