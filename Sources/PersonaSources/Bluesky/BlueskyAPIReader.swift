@@ -22,27 +22,23 @@ public struct BlueskyAPIReader: RemoteReader {
 
     public func makePoll(_ context: PollContext) -> any SourcePoll { Poll(context: context) }
 
-    struct Profile: Decodable {
+    /// What the reader keeps of the API's JSON (read in `BlueskyAPIReader+JSON.swift`).
+    struct Profile {
         var did: String
-        var handle: String?
         var followersCount: Int?
     }
 
-    struct Feed: Decodable {
+    struct Feed {
         var cursor: String?
-        var feed: [Item]
+        var feed: [Item] = []
 
-        struct Item: Decodable {
+        struct Item {
             var post: Post
-            var reason: Reason?
+            /// The item is in the feed because the account reposted it (`reason` is a repost).
+            var repost: Bool
         }
 
-        struct Reason: Decodable {
-            var type: String?
-            enum CodingKeys: String, CodingKey { case type = "$type" }
-        }
-
-        struct Post: Decodable {
+        struct Post {
             var uri: String
             var author: Author
             var record: Record
@@ -53,54 +49,19 @@ public struct BlueskyAPIReader: RemoteReader {
             var indexedAt: String?
         }
 
-        struct Author: Decodable {
+        struct Author {
             var did: String
             var handle: String?
         }
 
-        struct Record: Decodable {
+        struct Record {
             var text: String?
             var createdAt: String?
-            var reply: Reply?
+            /// `reply.parent.uri`: the post this one answers.
+            var replyParent: String?
             var tags: [String]?
-            var facets: [Facet]?
-        }
-
-        struct Reply: Decodable {
-            var parent: Reference?
-            var root: Reference?
-        }
-
-        struct Reference: Decodable { var uri: String }
-
-        struct Facet: Decodable {
-            var features: [Feature]?
-            struct Feature: Decodable {
-                var type: String?
-                var tag: String?
-                enum CodingKeys: String, CodingKey { case type = "$type", tag }
-            }
-        }
-    }
-
-    struct Likes: Decodable {
-        var likes: [Like]
-        struct Like: Decodable { var actor: Feed.Author }
-    }
-
-    struct RepostedBy: Decodable {
-        var repostedBy: [Feed.Author]
-    }
-
-    /// A thread view; replies that are blocked or deleted carry no post.
-    struct Thread: Decodable {
-        var thread: Node
-        struct Node: Decodable {
-            var replies: [Reply]?
-        }
-        struct Reply: Decodable {
-            var post: Item?
-            struct Item: Decodable { var author: Feed.Author }
+            /// The tags of the text's `#tag` facets.
+            var facetTags: [String] = []
         }
     }
 
@@ -145,12 +106,11 @@ public struct BlueskyAPIReader: RemoteReader {
             let actors: [String]
             switch engagers.nextMetric {
             case .applause?:
-                actors = try JSONReading.decode(Likes.self, from: response.body, location: response.url).likes.map(\.actor.did)
+                actors = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try BlueskyAPIReader.likers(&page) }
             case .amplification?:
-                actors = try JSONReading.decode(RepostedBy.self, from: response.body, location: response.url).repostedBy.map(\.did)
+                actors = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try BlueskyAPIReader.reposters(&page) }
             default:
-                let thread = try JSONReading.decode(Thread.self, from: response.body, location: response.url)
-                actors = (thread.thread.replies ?? []).compactMap { $0.post?.author.did }
+                actors = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try BlueskyAPIReader.repliers(&page) }
             }
             // Bluesky states no follower or post counts for engagers: none is taken for fresh.
             engagers.answer(actors: actors.map { EngagerLookups.Engager(id: $0, fresh: false) }, own: did ?? memo["did"],
@@ -163,7 +123,7 @@ public struct BlueskyAPIReader: RemoteReader {
                 return
             }
             if phase == .profile {
-                let profile = try JSONReading.decode(Profile.self, from: response.body, location: response.url)
+                let profile = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try Profile(&page) }
                 phase = .feed
                 did = profile.did
                 memo["did"] = profile.did
@@ -172,7 +132,7 @@ public struct BlueskyAPIReader: RemoteReader {
                 return
             }
             pages += 1
-            let page = try JSONReading.decode(Feed.self, from: response.body, location: response.url)
+            let page = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try Feed(&page) }
             var oldest: Date?
             for (index, item) in page.feed.enumerated() {
                 let post = item.post
@@ -181,18 +141,17 @@ public struct BlueskyAPIReader: RemoteReader {
                     throw SourceError(location: response.url, record: index + 1, field: "post.record.createdAt", detail: "not an ISO 8601 time")
                 }
                 oldest = min(oldest ?? created, created)
-                if item.reason?.type == "app.bsky.feed.defs#reasonRepost" || (did != nil && post.author.did != did) {
+                if item.repost || (did != nil && post.author.did != did) {
                     observation.skippedReposts += 1
                     continue
                 }
                 let kind: PostKind
-                if let parent = post.record.reply?.parent?.uri {
+                if let parent = post.record.replyParent {
                     kind = parent.hasPrefix("at://\(post.author.did)/") ? .selfReply : .reply
                 } else {
                     kind = .original
                 }
-                let facetTags = (post.record.facets ?? []).flatMap { $0.features ?? [] }
-                    .filter { $0.type == "app.bsky.richtext.facet#tag" }.compactMap(\.tag)
+                let facetTags = post.record.facetTags
                 let rkey = post.uri.split(separator: "/").last.map(String.init) ?? ""
                 engagers.consider(.init(key: post.uri, postId: post.uri, replies: post.replyCount ?? 0,
                                         reposts: post.repostCount ?? 0, likes: post.likeCount ?? 0),
@@ -206,7 +165,7 @@ public struct BlueskyAPIReader: RemoteReader {
                         replies: post.replyCount ?? 0,
                         reposts: (post.repostCount ?? 0) + (post.quoteCount ?? 0),
                         likes: post.likeCount ?? 0), key: post.uri, memo: memo),
-                    inReplyTo: post.record.reply?.parent?.uri))
+                    inReplyTo: post.record.replyParent))
             }
             if let cursor = page.cursor, !page.feed.isEmpty, pages < context.maximumPages, let oldest, oldest >= context.windowStart {
                 next = feed(cursor: cursor)

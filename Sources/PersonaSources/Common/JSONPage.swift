@@ -154,6 +154,19 @@ struct JSONPage {
         }
     }
 
+    /// A number, or `nil` for `null`; anything else fails.
+    mutating func double() throws(Failure) -> Double? {
+        if try null() { return nil }
+        let start = cursor.index
+        switch cursor.peek() ?? 0 {
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let text = try primitive { cursor throws(JSONCursor.Failure) in try cursor.scalarText() }
+            guard let text, let value = Double(text), value.isFinite else { throw Failure("expected a number, found \(text ?? "")", byte: start) }
+            return value
+        default: throw Failure("expected a number", byte: cursor.index)
+        }
+    }
+
     /// Whether the value is present and not `null`; the value is skipped.
     mutating func present() throws(Failure) -> Bool {
         if try null() { return false }

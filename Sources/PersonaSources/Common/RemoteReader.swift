@@ -221,8 +221,3 @@ enum JSONReading {
         return base
     }
 }
-
-/// Decodes any JSON value and keeps only whether it was present and not null.
-struct Presence: Decodable {
-    init(from decoder: any Decoder) throws {}
-}

@@ -25,21 +25,21 @@ public struct RedditAPIReader: RemoteReader {
 
     public func makePoll(_ context: PollContext) -> any SourcePoll { Poll(context: context) }
 
-    struct Listing: Decodable {
-        var kind: String?
+    /// What the reader keeps of a listing (read in `RedditAPIReader+JSON.swift`).
+    struct Listing {
         var data: Page
-        struct Page: Decodable {
+        struct Page {
             var after: String?
-            var children: [Child]
+            var children: [Child] = []
         }
-        struct Child: Decodable {
+        struct Child {
             var kind: String
             var data: Thing
         }
-        struct Thing: Decodable {
+        struct Thing {
             var id: String
             var name: String?
-            var created_utc: Double
+            var created_utc: Double = 0
             var title: String?
             var selftext: String?
             var body: String?
@@ -144,7 +144,7 @@ public struct RedditAPIReader: RemoteReader {
             }
             let listingName = queue.removeFirst().listing
             pages[listingName, default: 0] += 1
-            let listing = try JSONReading.decode(Listing.self, from: response.body, location: response.url)
+            let listing = try JSONPage.read(response.body, location: response.url) { page throws(JSONPage.Failure) in try Listing(&page) }
             var oldest: Date?
             for child in listing.data.children {
                 let thing = child.data

@@ -22,6 +22,8 @@ import Testing
         var tags: [Tag]?
         var account: Account?
         struct Tag: Decodable { var name: String }
+        /// Any JSON value, kept only as present and not null.
+        struct Presence: Decodable { init(from decoder: any Decoder) throws {} }
         struct Account: Decodable { var id: String; var followers_count: Int?; var statuses_count: Int?; var created_at: String? }
     }
 
