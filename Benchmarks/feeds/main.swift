@@ -19,17 +19,21 @@ if arguments.first == "--posts", arguments.count == 2 {
 } else if arguments.first == "--repeat", arguments.count >= 3, let times = Int(arguments[1]) {
     let files = arguments.dropFirst(2).compactMap { FileManager.default.contents(atPath: $0) }
     let bytes = files.reduce(0) { $0 + $1.count } * times
-    var posts = 0
+    var posts = 0, refused = 0
     let clock = ContinuousClock()
     let elapsed = clock.measure {
         for _ in 0..<times {
             for data in files {
-                posts += (try? FeedReader().read(data, location: "bench", handle: "bench"))?.posts.count ?? 0
+                do {
+                    posts += try FeedReader().read(data, location: "bench", handle: "bench").posts.count
+                } catch {
+                    refused += 1 // counted and printed: a refused document is time spent without posts
+                }
             }
         }
     }
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    print(String(format: "%d bytes, %d posts, %.3f s, %.1f MB/s", bytes, posts, seconds, Double(bytes) / 1e6 / seconds))
+    print(String(format: "%d bytes, %d posts, %d refused, %.3f s, %.1f MB/s", bytes, posts, refused, seconds, Double(bytes) / 1e6 / seconds))
 } else {
     for path in arguments {
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import PersonaConfig
 import PersonaModel
-import PersonaSnapshots
 import PersonaStore
 import PersonaUtilities
 

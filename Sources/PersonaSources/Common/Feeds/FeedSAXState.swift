@@ -13,7 +13,6 @@ final class FeedSAXState {
 
     /// An error libxml2 reported, in its own words.
     struct ParseError {
-        var code: Int
         var message: String
         var line: Int
         var column: Int
@@ -28,8 +27,7 @@ final class FeedSAXState {
     private(set) var lastError: ParseError?
     private(set) var errors = 0
     private var errorsSinceCallback = false
-    /// Undeclared entities resolved from the HTML table (`&nbsp;`) and unknown ones kept as text.
-    private(set) var htmlEntities = 0
+    /// Undeclared entities that are not HTML's either, kept as text (a note says how many).
     private(set) var unknownEntities = 0
 
     private var depth = 0
@@ -199,7 +197,7 @@ final class FeedSAXState {
     func entity(_ name: UnsafePointer<xmlChar>) -> xmlEntityPtr? {
         let key = String(cString: UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
         let html = htmlEntityLookup(name)
-        if html != nil { htmlEntities += 1 } else { unknownEntities += 1 }
+        if html == nil { unknownEntities += 1 }
         if let known = entities[key] { return known }
         let content = html.flatMap { Unicode.Scalar($0.pointee.value) }.map { String(Character($0)) } ?? "&\(key);"
         let entity = UnsafeMutablePointer<xmlEntity>.allocate(capacity: 1)
@@ -220,7 +218,7 @@ final class FeedSAXState {
         errors += 1
         errorsSinceCallback = true
         let message = error.message.map { String(cString: $0) } ?? "error \(error.code)"
-        lastError = ParseError(code: Int(error.code), message: TextDecoding.trimmed(message), line: Int(error.line), column: Int(error.int2))
+        lastError = ParseError(message: TextDecoding.trimmed(message), line: Int(error.line), column: Int(error.int2))
         if firstError == nil { firstError = lastError }
     }
 
