@@ -63,68 +63,83 @@ struct MetricsFile: Sendable {
     let path: String
 
     /// The text, in Prometheus' exposition format (text format 0.0.4): each family's `# HELP` and
-    /// `# TYPE` once, then its series, families in the order below.
+    /// `# TYPE` once, before its first series, then its series; families in the order below.
     ///
     /// Written directly, in time linear in the series: swift-prometheus' registry, used before,
     /// copies a family's whole series dictionary for each series added to it, which made a file of
     /// 11,000 personas take minutes (found by `Benchmarks/http-cycle.sh`). Prometheus' own parser
     /// reads the result in the tests.
-    static func render(personas: [PersonaRow], sources: [SourceRow]) -> [UInt8] {
-        var families: [String: Family] = [:]
-        var order: [String] = []
-        func gauge(_ name: String, _ unit: String, _ help: String, _ labels: [(String, String)], _ value: Double) {
+    ///
+    /// - Important: the text is handed to `emit` in pieces of about `chunk` bytes (the buffer is
+    ///   emptied after each call), one family after another, so that memory does not grow with the
+    ///   file: at 11,000 personas it is 19 MB, and building it whole held three copies at once,
+    ///   the daemon's peak (`heaptrack`).
+    static func render(personas: [PersonaRow], sources: [SourceRow], chunk: Int = 1 << 16, emit: (inout [UInt8]) -> Void) {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(chunk + 4096)
+        let personas = personas.sorted { $0.persona < $1.persona }
+        let sources = sources.sorted { ($0.persona, $0.kind, $0.location) < ($1.persona, $1.kind, $1.location) }
+        /// One family: its header before its first series, then a series per value `values` gives.
+        func family<Row>(_ name: String, _ unit: String, _ help: String, _ rows: [Row],
+                         _ values: (Row) -> [(labels: [(String, String)], value: Double)]) {
             let full = "personad_" + name + (unit.isEmpty ? "" : "_" + unit)
-            if families[full] == nil {
-                families[full] = Family(help: help)
-                order.append(full)
-            }
-            families[full]?.series.append(Self.series(full, labels, value))
-        }
-        for row in personas.sorted(by: { $0.persona < $1.persona }) {
-            let labels = [("persona", row.persona), ("network", row.network)]
-            for status in ScoreStatus.allCases {
-                gauge("persona_status", "", "1 for the persona's current status (ok, insufficient_data, stale, error), else 0",
-                      labels + [("status", status.rawValue)], row.status == status ? 1.0 : 0.0)
-            }
-            if let value = row.value {
-                gauge("score", "", "The persona's score, 0-100 (one account on one network; never combined)", labels, value)
-            }
-            if let interval = row.interval, row.value != nil {
-                gauge("score_interval", "low", "The lower bound of the score's 90% interval", labels, interval.low)
-                gauge("score_interval", "high", "The upper bound of the score's 90% interval", labels, interval.high)
-            }
-            for component in row.components {
-                let parts = labels + [("component", component.name)]
-                gauge("component", "", "A measured component's value, 0-100", parts, component.normalized)
-                gauge("component", "points", "A component's points in the score (value x weight x factor)", parts, component.contribution)
+            var headed = false
+            for row in rows {
+                for (labels, value) in values(row) {
+                    if !headed {
+                        buffer.append(contentsOf: "# HELP \(full) \(Self.escaped(help, quote: false))\n# TYPE \(full) gauge\n".utf8)
+                        headed = true
+                    }
+                    buffer.append(contentsOf: Self.series(full, labels, value).utf8)
+                    if buffer.count >= chunk { emit(&buffer) }
+                }
             }
         }
-        for row in sources.sorted(by: { ($0.persona, $0.kind, $0.location) < ($1.persona, $1.kind, $1.location) }) {
-            let labels = [("persona", row.persona), ("network", row.network), ("kind", row.kind), ("location", row.location)]
-            if let success = row.lastSuccess {
-                gauge("source_last_success", "timestamp_seconds", "When the source was last read successfully (Unix time)", labels,
-                      success.timeIntervalSince1970)
-            }
-            gauge("source_consecutive_failures", "", "Failed reads of the source since its last success", labels, Double(row.consecutiveFailures))
-            if let duration = row.duration {
-                gauge("source_fetch_duration", "seconds", "How long the source's last read in this run took", labels, duration)
-            }
-            if let bytes = row.bytes {
-                gauge("source_fetch", "bytes", "The bytes the source's last read in this run received", labels, Double(bytes))
-            }
+        func labels(_ row: PersonaRow) -> [(String, String)] { [("persona", row.persona), ("network", row.network)] }
+        func labels(_ row: SourceRow) -> [(String, String)] {
+            [("persona", row.persona), ("network", row.network), ("kind", row.kind), ("location", row.location)]
         }
-        var text = ""
-        for name in order {
-            guard let family = families[name] else { continue }
-            text += "# HELP \(name) \(Self.escaped(family.help, quote: false))\n# TYPE \(name) gauge\n"
-            for line in family.series { text += line }
+        family("persona_status", "", "1 for the persona's current status (ok, insufficient_data, stale, error), else 0", personas) { row in
+            ScoreStatus.allCases.map { (labels(row) + [("status", $0.rawValue)], row.status == $0 ? 1.0 : 0.0) }
         }
-        return Array(text.utf8)
+        family("score", "", "The persona's score, 0-100 (one account on one network; never combined)", personas) { row in
+            row.value.map { [(labels(row), $0)] } ?? []
+        }
+        family("score_interval", "low", "The lower bound of the score's 90% interval", personas) { row in
+            row.value == nil ? [] : row.interval.map { [(labels(row), $0.low)] } ?? []
+        }
+        family("score_interval", "high", "The upper bound of the score's 90% interval", personas) { row in
+            row.value == nil ? [] : row.interval.map { [(labels(row), $0.high)] } ?? []
+        }
+        family("component", "", "A measured component's value, 0-100", personas) { row in
+            row.components.map { (labels(row) + [("component", $0.name)], $0.normalized) }
+        }
+        family("component", "points", "A component's points in the score (value x weight x factor)", personas) { row in
+            row.components.map { (labels(row) + [("component", $0.name)], $0.contribution) }
+        }
+        family("source_last_success", "timestamp_seconds", "When the source was last read successfully (Unix time)", sources) { row in
+            row.lastSuccess.map { [(labels(row), $0.timeIntervalSince1970)] } ?? []
+        }
+        family("source_consecutive_failures", "", "Failed reads of the source since its last success", sources) { row in
+            [(labels(row), Double(row.consecutiveFailures))]
+        }
+        family("source_fetch_duration", "seconds", "How long the source's last read in this run took", sources) { row in
+            row.duration.map { [(labels(row), $0)] } ?? []
+        }
+        family("source_fetch", "bytes", "The bytes the source's last read in this run received", sources) { row in
+            row.bytes.map { [(labels(row), Double($0))] } ?? []
+        }
+        if !buffer.isEmpty { emit(&buffer) }
     }
 
-    private struct Family {
-        var help: String
-        var series: [String] = []
+    /// The whole text at once (for the tests; the daemon streams it to the file).
+    static func render(personas: [PersonaRow], sources: [SourceRow]) -> [UInt8] {
+        var text: [UInt8] = []
+        render(personas: personas, sources: sources) { piece in
+            text += piece
+            piece.removeAll(keepingCapacity: true)
+        }
+        return text
     }
 
     /// `name{label="value",…} value` and a newline.
@@ -164,22 +179,25 @@ struct MetricsFile: Sendable {
     /// Writes the file atomically: a temporary file beside it, flushed, then renamed over it, so
     /// the collector never reads half a file.
     func write(personas: [PersonaRow], sources: [SourceRow]) throws(DaemonError) {
-        let bytes = Self.render(personas: personas, sources: sources)
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = (directory as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).\(getpid()).tmp")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw DaemonError("\(path): cannot write the metrics file (\(String(cString: strerror(errno))))") }
-        var written = 0
         var failure: Int32 = 0
-        bytes.withUnsafeBytes { buffer in
-            while written < buffer.count {
-                let result = Glibc.write(fd, buffer.baseAddress.map { $0 + written }, buffer.count - written)
-                if result < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
+        Self.render(personas: personas, sources: sources) { piece in
+            defer { piece.removeAll(keepingCapacity: true) }
+            guard failure == 0 else { return } // the first failure is reported; the rest is not written
+            piece.withUnsafeBytes { buffer in
+                var written = 0
+                while written < buffer.count {
+                    let result = Glibc.write(fd, buffer.baseAddress.map { $0 + written }, buffer.count - written)
+                    if result < 0 {
+                        if errno == EINTR { continue }
+                        failure = errno
+                        return
+                    }
+                    written += result
                 }
-                written += result
             }
         }
         if failure == 0, fsync(fd) != 0 { failure = errno }

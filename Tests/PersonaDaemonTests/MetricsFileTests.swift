@@ -1,4 +1,5 @@
 import Foundation
+import PersonaModel
 import Testing
 import TestSupport
 @testable import PersonaDaemon
@@ -33,5 +34,38 @@ import TestSupport
         #expect(samples.contains { $0.first as? String == "personad_source_last_success_timestamp_seconds" && $0[2] as? Double == 1_780_000_000.5 })
         #expect(samples.contains { $0.first as? String == "personad_source_fetch_bytes" && $0[2] as? Double == 9_000 })
         #expect(samples.count == 4 + 4 + 1 + 1)
+    }
+
+    /// The file is written in pieces, one family after another: the pieces join into the same
+    /// text whatever their size, each family is declared once, and none is much larger than the
+    /// chunk (the memory the writer holds does not grow with the personas).
+    @Test func piecesJoinIntoOneTextAndStaySmall() throws {
+        var personas: [MetricsFile.PersonaRow] = []
+        for index in 0..<500 {
+            let scored = index % 7 != 0
+            let components: [(name: String, normalized: Double, contribution: Double)] = [("conversation", Double(index % 50), 3.5), ("depth", 12.5, 1.25)]
+            personas.append(MetricsFile.PersonaRow(persona: "p\(1000 + index)", network: index % 2 == 0 ? "mastodon" : "blog",
+                                                   status: scored ? .ok : .insufficientData, value: scored ? Double(index % 100) : nil,
+                                                   interval: Interval(low: 1, high: 2), components: components))
+        }
+        let sources = personas.map { MetricsFile.SourceRow(persona: $0.persona, network: $0.network, kind: "feed", location: "https://e.example/\($0.persona)",
+                                                          lastSuccess: nil, consecutiveFailures: 0, duration: 0.5, bytes: 100) }
+        let whole = MetricsFile.render(personas: personas, sources: sources)
+        var pieces: [[UInt8]] = []
+        MetricsFile.render(personas: personas, sources: sources, chunk: 1000) { piece in
+            pieces.append(piece)
+            piece.removeAll(keepingCapacity: true)
+        }
+        #expect(pieces.count > 100)
+        #expect(pieces.flatMap { $0 } == whole)
+        #expect(pieces.allSatisfy { $0.count < 1000 + 300 }) // a chunk plus at most one series line
+        let text = String(decoding: whole, as: UTF8.self)
+        for family in ["persona_status", "score", "score_interval_low", "component", "component_points", "source_fetch_bytes"] {
+            #expect(text.components(separatedBy: "# TYPE personad_\(family) gauge\n").count == 2, "\(family) declared once")
+        }
+        #expect(!text.contains("personad_source_last_success")) // no source has one: no empty family
+        let scores = text.components(separatedBy: "\npersonad_score{").count - 1
+        let scored = personas.filter { $0.value != nil }.count
+        #expect(scores == scored)
     }
 }
