@@ -61,6 +61,8 @@ struct Cycle: Sendable {
     private enum Child: Sendable {
         case refreshed(SourceRefresh.Result)
         case flush
+        /// A snapshot pass over finished personas, run beside the transfers, is done.
+        case written(SnapshotPass.Output, Set<PersonaID>)
     }
 
     /// Refreshes `jobs`, then updates the snapshot of every persona they belong to (or of every
@@ -112,15 +114,19 @@ struct Cycle: Sendable {
                 logger.error("\(error); snapshots show this cycle's states of the sources")
             }
         }
-        func writeSnapshots(_ ids: Set<PersonaID>) async {
-            let personas = configuration.personas.filter { ids.contains($0.id) }
-            guard !personas.isEmpty else { return }
-            let output = await snapshots.run(personas, changed: changed, configuration: configuration, states: states)
+        func record(_ output: SnapshotPass.Output, _ ids: Set<PersonaID>) {
             report.entries += output.entries
             report.writeFailures += output.writeFailures
             report.rows.merge(output.rows) { $1 }
             written.formUnion(ids)
         }
+        func writeSnapshots(_ ids: Set<PersonaID>) async {
+            let personas = configuration.personas.filter { ids.contains($0.id) }
+            guard !personas.isEmpty else { return }
+            record(await snapshots.run(personas, changed: changed, configuration: configuration, states: states), ids)
+        }
+        /// Whether a snapshot pass is running beside the transfers (one at a time).
+        var writing = false
         let known = states
         await withTaskGroup(of: Child.self) { group in
             var iterator = jobs.makeIterator()
@@ -142,10 +148,20 @@ struct Cycle: Sendable {
                 switch child {
                 case .flush:
                     guard running > 0, !Task.isCancelled else { continue }
-                    if !finished.isEmpty {
+                    // The pass runs as a child beside the transfers: awaited here, it stopped this
+                    // loop from starting sources for its whole length (fetching and scoring took
+                    // turns instead of sharing the cores).
+                    if !finished.isEmpty, !writing {
                         commit()
-                        await writeSnapshots(finished)
+                        let ids = finished, changed = changed, states = states
+                        let personas = configuration.personas.filter { ids.contains($0.id) }
                         finished.removeAll()
+                        if !personas.isEmpty {
+                            writing = true
+                            group.addTask {
+                                .written(await snapshots.run(personas, changed: changed, configuration: configuration, states: states), ids)
+                            }
+                        }
                     }
                     if let progress, !report.outcomes.isEmpty {
                         commit()
@@ -156,6 +172,9 @@ struct Cycle: Sendable {
                         report = Report()
                     }
                     scheduleFlush()
+                case .written(let output, let ids):
+                    writing = false
+                    record(output, ids)
                 case .refreshed(let result):
                     running -= 1
                     heartbeat?.beat()

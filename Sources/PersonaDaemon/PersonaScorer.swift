@@ -59,9 +59,9 @@ public struct PersonaScorer: Sendable {
                       at: Date) throws(DaemonError) -> Score {
         do {
             let windowStart = at.addingTimeInterval(-configuration.window(for: persona))
-            let posts = try store.posts(persona: persona.id, since: windowStart, withText: false).filter { $0.createdAt <= at }
-            let interactions = try store.interactions(persona: persona.id, since: windowStart)
-            let engagements = try store.engagements(persona: persona.id, since: windowStart)
+            let stored = try store.scoringData(persona: persona.id, since: windowStart)
+            let posts = stored.posts.filter { $0.createdAt <= at }
+            let (interactions, engagements) = (stored.interactions, stored.engagements)
             guard let descriptor = SourceRegistry.descriptor(persona.network) else {
                 throw DaemonError("persona \(persona.id): no network '\(persona.network)' in the registry")
             }

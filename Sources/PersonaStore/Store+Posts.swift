@@ -128,66 +128,97 @@ extension Store {
     /// The persona's identified engagements on posts created at or after `since`.
     public func engagements(persona: PersonaID, since: Date = .distantPast) throws(StoreError) -> [Engagement] {
         do {
-            return try pool.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT e.post_id, e.metric, e.actor, e.fresh FROM engagement e
-                    JOIN post p ON p.persona_id = e.persona_id AND p.post_id = e.post_id
-                    WHERE e.persona_id = ? AND p.created_at >= ?
-                    """), arguments: [persona.rawValue, since.timeIntervalSince1970]).compactMap { row in
-                    guard let metric = Metric(rawValue: row[1]) else { return nil }
-                    return Engagement(postId: row[0], metric: metric, actor: row[2], fresh: row[3])
-                }
-            }
+            return try pool.read { db in try Self.engagements(db, persona: persona, since: since) }
         } catch {
             throw failure("read engagements of \(persona)", error)
         }
     }
 
+    /// Rows read through a cursor: each row is read where SQLite holds it, not copied first.
+    static func engagements(_ db: Database, persona: PersonaID, since: Date) throws -> [Engagement] {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT e.post_id, e.metric, e.actor, e.fresh FROM engagement e
+            JOIN post p ON p.persona_id = e.persona_id AND p.post_id = e.post_id
+            WHERE e.persona_id = ? AND p.created_at >= ?
+            """), arguments: [persona.rawValue, since.timeIntervalSince1970])
+        var engagements: [Engagement] = []
+        while let row = try rows.next() {
+            guard let metric = Metric(rawValue: row[1]) else { continue }
+            engagements.append(Engagement(postId: row[0], metric: metric, actor: row[2], fresh: row[3]))
+        }
+        return engagements
+    }
+
     /// The persona's stored interactions at or after `since` (all by default), oldest first.
     public func interactions(persona: PersonaID, since: Date = .distantPast) throws(StoreError) -> [Interaction] {
         do {
-            return try pool.read { db in
-                try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT interaction_id, kind, at, counterpart, thread FROM interaction WHERE persona_id = ? AND at >= ? ORDER BY at
-                    """), arguments: [persona.rawValue, since.timeIntervalSince1970]).compactMap { row in
-                    guard let kind = Interaction.Kind(rawValue: row[1]) else { return nil }
-                    return Interaction(id: row[0], kind: kind, at: Date(timeIntervalSince1970: row[2]), counterpart: row[3], thread: row[4])
-                }
-            }
+            return try pool.read { db in try Self.interactions(db, persona: persona, since: since) }
         } catch {
             throw failure("read interactions of \(persona)", error)
         }
     }
 
-    /// The persona's posts created at or after `since` (all of them by default), oldest first.
-    /// Scoring asks only for its window, and without the texts it does not read, so that a
-    /// persona's long history is never all in memory.
+    static func interactions(_ db: Database, persona: PersonaID, since: Date) throws -> [Interaction] {
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT interaction_id, kind, at, counterpart, thread FROM interaction WHERE persona_id = ? AND at >= ? ORDER BY at
+            """), arguments: [persona.rawValue, since.timeIntervalSince1970])
+        var interactions: [Interaction] = []
+        while let row = try rows.next() {
+            guard let kind = Interaction.Kind(rawValue: row[1]) else { continue }
+            interactions.append(Interaction(id: row[0], kind: kind, at: Date(timeIntervalSince1970: row[2]), counterpart: row[3], thread: row[4]))
+        }
+        return interactions
+    }
+
+    /// What scoring reads of a persona, in one read transaction (one snapshot of the store, and
+    /// one connection checkout instead of three): its posts from `since` (texts cut to
+    /// `scoringTextLength`), its interactions and its identified engagements.
+    public func scoringData(persona: PersonaID, since: Date) throws(StoreError) -> (posts: [Post], interactions: [Interaction], engagements: [Engagement]) {
+        do {
+            return try pool.read { db in
+                (try Self.posts(db, persona: persona, since: since, withText: false), try Self.interactions(db, persona: persona, since: since),
+                 try Self.engagements(db, persona: persona, since: since))
+            }
+        } catch {
+            throw failure("read the posts, interactions and engagements of \(persona)", error)
+        }
+    }
+
     /// The characters of a post's text the scorer reads.
     public static let scoringTextLength = 200
 
+    /// The persona's posts created at or after `since` (all of them by default), oldest first.
+    /// Scoring asks only for its window, and without the texts it does not read, so that a
+    /// persona's long history is never all in memory.
+    ///
     /// - Parameter withText: the whole text, or (false) its first `Store.scoringTextLength`
     ///   characters: enough for the scorer to tell a template reply or a question, without holding
     ///   every long text of a large window.
     public func posts(persona: PersonaID, since: Date = .distantPast, withText: Bool = true) throws(StoreError) -> [Post] {
         do {
-            return try pool.read { db in
-                let statement = try db.cachedStatement(sql: """
-                    SELECT post_id, created_at, kind, \(withText ? "text" : "substr(text, 1, \(Self.scoringTextLength))"), url, tags,
-                           replies, reposts, likes, in_reply_to
-                    FROM post WHERE persona_id = ? AND created_at >= ? ORDER BY created_at
-                    """)
-                return try Row.fetchAll(statement, arguments: [persona.rawValue, since.timeIntervalSince1970]).map { row in
-                    let tags = try StoreColumns.tags(from: row[5])
-                    return Post(
-                        id: row[0], createdAt: Date(timeIntervalSince1970: row[1]), kind: PostKind(rawValue: row[2]) ?? .original,
-                        text: row[3], url: row[4],
-                        tags: tags,
-                        counts: EngagementCounts(replies: row[6], reposts: row[7], likes: row[8]), inReplyTo: row[9])
-                }
-            }
+            return try pool.read { db in try Self.posts(db, persona: persona, since: since, withText: withText) }
         } catch {
             throw failure("read posts of \(persona)", error)
         }
+    }
+
+    static func posts(_ db: Database, persona: PersonaID, since: Date, withText: Bool) throws -> [Post] {
+        let statement = try db.cachedStatement(sql: """
+            SELECT post_id, created_at, kind, \(withText ? "text" : "substr(text, 1, \(Self.scoringTextLength))"), url, tags,
+                   replies, reposts, likes, in_reply_to
+            FROM post WHERE persona_id = ? AND created_at >= ? ORDER BY created_at
+            """)
+        let rows = try Row.fetchCursor(statement, arguments: [persona.rawValue, since.timeIntervalSince1970])
+        var posts: [Post] = []
+        while let row = try rows.next() {
+            let tags = try StoreColumns.tags(from: row[5])
+            posts.append(Post(
+                id: row[0], createdAt: Date(timeIntervalSince1970: row[1]), kind: PostKind(rawValue: row[2]) ?? .original,
+                text: row[3], url: row[4],
+                tags: tags,
+                counts: EngagementCounts(replies: row[6], reposts: row[7], likes: row[8]), inReplyTo: row[9]))
+        }
+        return posts
     }
 
     /// What is stored of a persona's own posts (self-replies not counted) before `before`: how
