@@ -148,7 +148,7 @@ public final class Daemon: Service {
             failures.append("index.json not written: \(error)")
         }
         var metrics = MetricsState()
-        metrics.record(report, configuration: configuration, logger: logger, force: true)
+        metrics.record(report, configuration: configuration, store: store, logger: logger, force: true)
         cycle.retention.run(configuration: configuration)
         return failures
     }

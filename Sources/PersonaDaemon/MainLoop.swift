@@ -128,7 +128,7 @@ final class MainLoop: @unchecked Sendable {
             index[entry.id] = entry
         }
         writeIndex()
-        metrics.record(report, configuration: configuration, logger: logger)
+        metrics.record(report, configuration: configuration, store: cycle.store, logger: logger)
         notifier.notify("STATUS=\(status())")
     }
 

@@ -1,6 +1,8 @@
 import Foundation
 import PersonaModel
 import PersonaSnapshots
+import PersonaStore
+import PersonaUtilities
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -44,6 +46,54 @@ struct MetricsFile: Sendable {
             self.value = value
             self.interval = interval
             self.components = components
+        }
+
+        /// The interval and components as the store keeps them (`PersonaRecord.metrics`):
+        /// `[low, high, [[name, value, points], …]]`, the bounds `null` without an interval.
+        var stored: String {
+            var text = "[" + JSONText.number(interval?.low) + "," + JSONText.number(interval?.high) + ",["
+            for (index, component) in components.enumerated() {
+                if index > 0 { text += "," }
+                text += "["
+                JSONText.appendString(component.name, to: &text)
+                text += "," + JSONText.number(component.normalized) + "," + JSONText.number(component.contribution) + "]"
+            }
+            return text + "]]"
+        }
+
+        /// A row from a persona's record: its score from the record's columns, the rest from
+        /// `stored`; `nil` if the record has none (written before store v8) or it does not read.
+        init?(persona: String, network: String, record: PersonaRecord) {
+            guard let stored = record.metrics, let status = ScoreStatus(rawValue: record.scoreStatus) else { return nil }
+            var bounds: [Double?] = []
+            var components: [(name: String, normalized: Double, contribution: Double)] = []
+            let read: Bool = Array(stored.utf8).withUnsafeBufferPointer { bytes in
+                var cursor = JSONCursor(bytes)
+                do throws(JSONCursor.Failure) {
+                    var elements = 0
+                    try cursor.array { cursor throws(JSONCursor.Failure) in
+                        elements += 1
+                        guard elements == 3 else {
+                            bounds.append(try cursor.scalarText().flatMap(Double.init))
+                            return
+                        }
+                        try cursor.array { cursor throws(JSONCursor.Failure) in
+                            var fields: [String?] = []
+                            try cursor.array { cursor throws(JSONCursor.Failure) in fields.append(try cursor.scalarText()) }
+                            guard fields.count == 3, let name = fields[0], let value = fields[1].flatMap(Double.init) else {
+                                throw JSONCursor.Failure(detail: "a component is not [name, value, points]")
+                            }
+                            components.append((name, value, fields[2].flatMap(Double.init) ?? 0))
+                        }
+                    }
+                    return elements == 3
+                } catch {
+                    return false
+                }
+            }
+            guard read else { return nil }
+            let interval = bounds[0].flatMap { low in bounds[1].map { Interval(low: low, high: $0) } }
+            self.init(persona: persona, network: network, status: status, value: record.scoreValue, interval: interval, components: components)
         }
     }
 
@@ -90,7 +140,7 @@ struct MetricsFile: Sendable {
                         buffer.append(contentsOf: "# HELP \(full) \(Self.escaped(help, quote: false))\n# TYPE \(full) gauge\n".utf8)
                         headed = true
                     }
-                    buffer.append(contentsOf: Self.series(full, labels, value).utf8)
+                    Self.appendSeries(full, labels, value, to: &buffer)
                     if buffer.count >= chunk { emit(&buffer) }
                 }
             }
@@ -142,13 +192,31 @@ struct MetricsFile: Sendable {
         return text
     }
 
-    /// `name{label="value",…} value` and a newline.
-    static func series(_ name: String, _ labels: [(String, String)], _ value: Double) -> String {
-        var line = name
+    /// `name{label="value",…} value` and a newline, appended as bytes (no `String` per series).
+    static func appendSeries(_ name: String, _ labels: [(String, String)], _ value: Double, to out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
         if !labels.isEmpty {
-            line += "{" + labels.map { "\($0.0)=\"\(escaped($0.1, quote: true))\"" }.joined(separator: ",") + "}"
+            out.append(UInt8(ascii: "{"))
+            for (index, (label, text)) in labels.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: label.utf8)
+                out.append(contentsOf: "=\"".utf8)
+                // The three escapes are ASCII, and no byte of a multi-byte UTF-8 sequence is.
+                for byte in text.utf8 {
+                    switch byte {
+                    case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+                    case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+                    case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+                    default: out.append(byte)
+                    }
+                }
+                out.append(UInt8(ascii: "\""))
+            }
+            out.append(UInt8(ascii: "}"))
         }
-        return line + " " + number(value) + "\n"
+        out.append(UInt8(ascii: " "))
+        out.append(contentsOf: number(value).utf8)
+        out.append(UInt8(ascii: "\n"))
     }
 
     /// The text format's escapes: `\\` and a newline as `\\n` in help and label values, and `\"`

@@ -81,7 +81,11 @@ struct MetricsState {
 
     /// Takes in a cycle's report, then writes the file if the configuration names one and it was
     /// not written in the last `minimumInterval` (unless `force`).
-    mutating func record(_ report: Cycle.Report, configuration: Configuration, logger: Logger, now: Date = Date(), force: Bool = false) {
+    ///
+    /// A persona not scored in this run is shown from its record in `store` (one query for all),
+    /// or, for a record written before store v8, from its snapshot file.
+    mutating func record(_ report: Cycle.Report, configuration: Configuration, store: Store?, logger: Logger, now: Date = Date(),
+                         force: Bool = false) {
         personas.merge(report.rows) { $1 }
         states.merge(report.states) { $1 }
         for outcome in report.outcomes { reads[outcome.key] = (outcome.duration, outcome.bytes) }
@@ -92,7 +96,21 @@ struct MetricsState {
         lastWrite = now
         var rows: [MetricsFile.PersonaRow] = []
         var sources: [MetricsFile.SourceRow] = []
+        var records: [PersonaID: PersonaRecord]?
         for persona in configuration.personas {
+            if personas[persona.id.rawValue] == nil, let store {
+                if records == nil {
+                    do {
+                        records = try store.personaRecords()
+                    } catch {
+                        logger.warning("\(error); the metrics file reads the snapshot files instead")
+                        records = [:]
+                    }
+                }
+                if let record = records?[persona.id] {
+                    personas[persona.id.rawValue] = MetricsFile.PersonaRow(persona: persona.id.rawValue, network: persona.network.rawValue, record: record)
+                }
+            }
             if personas[persona.id.rawValue] == nil {
                 // A snapshot that still stands was not scored in this run: its file says what it says.
                 let file = (configuration.snapshotDirectory as NSString).appendingPathComponent("\(persona.id.rawValue).json")

@@ -215,7 +215,8 @@ struct SnapshotPass: Sendable {
         }
         result.record = PersonaRecord(
             fingerprint: fingerprint, configDigest: Self.configDigest(persona, configuration), writtenAt: now,
-            scoreValue: snapshot.score.value, scoreStatus: snapshot.score.status.rawValue, formulaVersion: score.formulaVersion)
+            scoreValue: snapshot.score.value, scoreStatus: snapshot.score.status.rawValue, formulaVersion: score.formulaVersion,
+            metrics: result.row?.stored)
         if scoreChanged { result.history = Store.HistoryEntry(persona: persona.id, generatedAt: now, score: score) }
         return result
     }

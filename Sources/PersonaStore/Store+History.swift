@@ -15,7 +15,8 @@ extension Store {
                     guard let id = PersonaID(rawValue: row["persona_id"]) else { continue }
                     records[id] = PersonaRecord(
                         fingerprint: row["fingerprint"], configDigest: row["config_digest"], writtenAt: Date(timeIntervalSince1970: row["written_at"]),
-                        scoreValue: row["score_value"], scoreStatus: row["score_status"], formulaVersion: row["formula_version"])
+                        scoreValue: row["score_value"], scoreStatus: row["score_status"], formulaVersion: row["formula_version"],
+                        metrics: row["metrics"])
                 }
                 return records
             }
@@ -49,12 +50,13 @@ extension Store {
         do {
             try pool.write { db in
                 let record = try db.cachedStatement(sql: """
-                    INSERT OR REPLACE INTO persona_state (persona_id, fingerprint, config_digest, written_at, score_value, score_status, formula_version)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO persona_state (persona_id, fingerprint, config_digest, written_at, score_value, score_status,
+                                                          formula_version, metrics)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 for (id, value) in records {
                     try record.execute(arguments: [id.rawValue, value.fingerprint, value.configDigest, value.writtenAt.timeIntervalSince1970,
-                                                   value.scoreValue, value.scoreStatus, value.formulaVersion])
+                                                   value.scoreValue, value.scoreStatus, value.formulaVersion, value.metrics])
                 }
                 for entry in history { try Self.insert(entry, db) }
             }

@@ -165,6 +165,10 @@ extension Store {
         migrator.registerMigration("v7") { db in
             try db.execute(sql: "ALTER TABLE source_state ADD COLUMN notes TEXT NOT NULL DEFAULT ''")
         }
+        // v8: what the metrics file shows of each written snapshot (`PersonaRecord.metrics`).
+        migrator.registerMigration("v8") { db in
+            try db.execute(sql: "ALTER TABLE persona_state ADD COLUMN metrics TEXT")
+        }
         return migrator
     }
 }

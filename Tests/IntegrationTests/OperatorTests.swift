@@ -86,7 +86,9 @@ import TestSupport
     }
 
     /// A second `--once` scores nothing (the snapshots stand) and reads the metrics' persona
-    /// series back from the snapshot files (`MetricsState.row`): the same lines as the first run.
+    /// series back from the store's records (`PersonaRecord.metrics`): the same lines as the first
+    /// run. A record from before store v8 (no metrics) falls back to the snapshot file
+    /// (`MetricsState.row`): the same lines again.
     @Test func metricsOfStandingSnapshotsAreTheSameAsWhenScored() async throws {
         let directory = try TemporaryDirectory("metrics-standing")
         defer { directory.remove() }
@@ -108,6 +110,17 @@ import TestSupport
         let (second, output2) = try await DaemonProcess.run(["--config", config, "--once", "--log-level", "debug"])
         #expect(second == 0, "\(output2)")
         #expect(output2.contains("snapshots: 1 scored"), "\(output2)") // the local feed is read again; the export is not
+        #expect(try personaLines() == scored)
+        let (cleared, count) = try runPython("""
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("UPDATE persona_state SET metrics = NULL WHERE persona_id = 'x'")
+            db.commit()
+            print(db.execute("SELECT COUNT(*) FROM persona_state WHERE metrics IS NOT NULL").fetchone()[0])
+            """, arguments: [directory.file("state/personad.sqlite")])
+        #expect(cleared == 0 && String(decoding: count, as: UTF8.self).hasPrefix("1"))
+        let (third, output3) = try await DaemonProcess.run(["--config", config, "--once"])
+        #expect(third == 0, "\(output3)")
         #expect(try personaLines() == scored)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import PersonaModel
+import PersonaStore
 import Testing
 import TestSupport
 @testable import PersonaDaemon
@@ -67,5 +68,32 @@ import TestSupport
         let scores = text.components(separatedBy: "\npersonad_score{").count - 1
         let scored = personas.filter { $0.value != nil }.count
         #expect(scores == scored)
+    }
+
+    /// A row kept in the store (`PersonaRecord.metrics`) reads back as it was written; a record
+    /// without one (from before store v8) or with a damaged one gives none.
+    @Test func rowsKeptInTheStoreReadBack() throws {
+        let components: [(name: String, normalized: Double, contribution: Double)] = [("conversation", 61.25, 24.5), (#"a "quoted" \ name"#, 0.1, 0)]
+        let rows = [
+            MetricsFile.PersonaRow(persona: "p", network: "blog", status: .ok, value: 57.3, interval: Interval(low: 41.2, high: 66.05), components: components),
+            MetricsFile.PersonaRow(persona: "q", network: "x", status: .insufficientData, value: nil, interval: nil, components: []),
+        ]
+        var checked = 0
+        for row in rows {
+            let record = PersonaRecord(fingerprint: "f", configDigest: "c", writtenAt: Date(), scoreValue: row.value,
+                                       scoreStatus: row.status.rawValue, formulaVersion: "2", metrics: row.stored)
+            let back = try #require(MetricsFile.PersonaRow(persona: row.persona, network: row.network, record: record))
+            #expect(back.status == row.status && back.value == row.value && back.interval == row.interval)
+            #expect(back.components.map(\.name) == row.components.map(\.name))
+            #expect(back.components.map(\.normalized) == row.components.map(\.normalized))
+            #expect(back.components.map(\.contribution) == row.components.map(\.contribution))
+            checked += 1
+        }
+        #expect(checked == 2)
+        for damaged in [nil, "", "[1,2]", "[null,null,[[\"a\"]]]", "{}"] {
+            let record = PersonaRecord(fingerprint: "f", configDigest: "c", writtenAt: Date(), scoreValue: 1, scoreStatus: "ok", formulaVersion: "2",
+                                       metrics: damaged)
+            #expect(MetricsFile.PersonaRow(persona: "p", network: "blog", record: record) == nil, "\(damaged ?? "nil")")
+        }
     }
 }
