@@ -83,6 +83,7 @@ public enum ConfigLoader {
     /// A drop-in: `[[persona]]` tables, checked as in the main file.
     static func parseDropIn(_ text: String, file: String, environment: [String: String] = [:], readSecrets: Bool = true) throws(ConfigError) -> [PersonaConfiguration] {
         var (table, reader) = try tables(text, file: file)
+        defer { TOMLDocumentRelease.release(table) } // after the personas are read out of it
         reader.credentialsDirectory = environment["CREDENTIALS_DIRECTORY"]
         reader.readSecrets = readSecrets
         try reader.checkKeys(table, allowed: ["persona"], at: KeyPath(),
@@ -93,6 +94,7 @@ public enum ConfigLoader {
     /// The main file alone (no drop-ins).
     public static func parse(_ text: String, file: String, environment: [String: String] = [:], readSecrets: Bool = true) throws(ConfigError) -> Configuration {
         var (table, reader) = try tables(text, file: file)
+        defer { TOMLDocumentRelease.release(table) } // after the configuration is read out of it
         reader.credentialsDirectory = environment["CREDENTIALS_DIRECTORY"]
         reader.readSecrets = readSecrets
         return try reader.configuration(table, environment: environment)

@@ -111,7 +111,7 @@ import TestSupport
         #expect(second == 0, "\(output2)")
         #expect(output2.contains("snapshots: 1 scored"), "\(output2)") // the local feed is read again; the export is not
         #expect(try personaLines() == scored)
-        let (cleared, count) = try runPython("""
+        let (cleared, count) = try await runPython("""
             import sqlite3, sys
             db = sqlite3.connect(sys.argv[1])
             db.execute("UPDATE persona_state SET metrics = NULL WHERE persona_id = 'x'")
@@ -153,7 +153,7 @@ import TestSupport
                     samples.append({"family": family.name, "type": family.type, "name": sample.name, "labels": sample.labels, "value": sample.value})
             print(json.dumps(samples))
             """
-        let (parsed, data) = try runPython(script, arguments: [prom])
+        let (parsed, data) = try await runPython(script, arguments: [prom])
         #expect(parsed == 0, "prometheus_client could not parse \(prom) (pip install prometheus_client)")
         let samples = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         func value(_ name: String, _ labels: [String: String]) -> Double? {

@@ -47,11 +47,11 @@ import TestSupport
         let chromium = try #require(Self.chromium)
         let arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
                          "--user-data-dir=\(directory.file("profile"))"]
-        let (dom, domLog) = try Self.run(chromium, arguments + ["--dump-dom", "file://\(report)"], log: directory.file("dom.log"))
+        let (dom, domLog) = try await Self.run(chromium, arguments + ["--dump-dom", "file://\(report)"], log: directory.file("dom.log"))
         #expect(dom.components(separatedBy: #"<section class="card""#).count - 1 == 2, "\(domLog)")
         #expect(dom.contains(#"data-persona="ana-x""#) && dom.contains(#"data-persona="ana-blog""#))
         let png = directory.file("report.png")
-        let (_, shotLog) = try Self.run(chromium, arguments + ["--window-size=1200,1600", "--screenshot=\(png)", "file://\(report)"], log: directory.file("shot.log"))
+        let (_, shotLog) = try await Self.run(chromium, arguments + ["--window-size=1200,1600", "--screenshot=\(png)", "file://\(report)"], log: directory.file("shot.log"))
         let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
         #expect(bytes.starts(with: [0x89, 0x50, 0x4E, 0x47]) && bytes.count > 10_000, "\(shotLog)")
         // Console messages reach stderr as "CONSOLE(line)" or "Uncaught"; a page without scripts has none.
@@ -61,21 +61,11 @@ import TestSupport
         }
     }
 
-    /// (standard output, standard error) of a process run to its end; standard error goes through a
-    /// file, so neither pipe can fill while the other is read.
-    static func run(_ executable: String, _ arguments: [String], log: String) throws -> (String, String) {
-        guard FileManager.default.createFile(atPath: log, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-        let errors = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        defer { try? errors.close() } // closing our copy after the child exited: nothing left to lose
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: outputData, as: UTF8.self), try String(contentsOfFile: log, encoding: .utf8))
+    /// (standard output, standard error) of a process run to its end (`runChild`: no thread of the
+    /// test pool held while Chromium runs); standard error is also kept in `log`.
+    static func run(_ executable: String, _ arguments: [String], log: String) async throws -> (String, String) {
+        let result = try await runChild(executable, arguments)
+        try result.errors.write(to: URL(fileURLWithPath: log))
+        return (String(decoding: result.output, as: UTF8.self), String(decoding: result.errors, as: UTF8.self))
     }
 }

@@ -9,7 +9,7 @@ import TestSupport
 /// the three characters the text format escapes come back whole, each family is declared once,
 /// and a file of many series is one family block per metric.
 @Suite struct MetricsFileTests {
-    @Test func hostileLabelValuesRoundTripThroughPrometheusParser() throws {
+    @Test func hostileLabelValuesRoundTripThroughPrometheusParser() async throws {
         let locations = [#"/srv/a "quoted" feed.xml"#, #"C:\exports\x.zip"#, "/srv/two\nlines.xml", "https://e.example/feed?a=1&b=ü"]
         let sources = locations.enumerated().map { index, location in
             MetricsFile.SourceRow(persona: "p\(index)", network: "blog", kind: "feed", location: location,
@@ -26,15 +26,20 @@ import TestSupport
             from prometheus_client.parser import text_string_to_metric_families
             print(json.dumps([[s.name, s.labels, s.value] for f in text_string_to_metric_families(open(sys.argv[1]).read()) for s in f.samples]))
             """
-        let (status, data) = try runPython(script, arguments: [path])
+        let (status, data) = try await runPython(script, arguments: [path])
         #expect(status == 0, "prometheus_client could not parse:\n\(text)")
         let samples = try #require(try JSONSerialization.jsonObject(with: data) as? [[Any]])
-        let failures = samples.filter { $0.first as? String == "personad_source_consecutive_failures" }
-        #expect(failures.compactMap { ($0[1] as? [String: String])?["location"] } == locations)
-        #expect(failures.compactMap { $0[2] as? Double } == [0, 1, 2, 3])
-        #expect(samples.contains { $0.first as? String == "personad_source_last_success_timestamp_seconds" && $0[2] as? Double == 1_780_000_000.5 })
-        #expect(samples.contains { $0.first as? String == "personad_source_fetch_bytes" && $0[2] as? Double == 9_000 })
-        #expect(samples.count == 4 + 4 + 1 + 1)
+        func named(_ name: String) -> [[Any]] { samples.filter { $0.first as? String == name } }
+        let failures = named("personad_source_consecutive_failures")
+        let labelled: [String] = failures.compactMap { ($0[1] as? [String: String])?["location"] }
+        let counts: [Double] = failures.compactMap { $0[2] as? Double }
+        let successes: [Double] = named("personad_source_last_success_timestamp_seconds").compactMap { $0[2] as? Double }
+        let bytes: [Double] = named("personad_source_fetch_bytes").compactMap { $0[2] as? Double }
+        #expect(labelled == locations)
+        #expect(counts == [0, 1, 2, 3])
+        #expect(successes.contains(1_780_000_000.5))
+        #expect(bytes == [9_000])
+        #expect(samples.count == 10) // 4 failure counts, 4 last successes, 1 duration, 1 byte count
     }
 
     /// The file is written in pieces, one family after another: the pieces join into the same
