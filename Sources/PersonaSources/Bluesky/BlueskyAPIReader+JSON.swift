@@ -68,9 +68,7 @@ extension BlueskyAPIReader {
         var values: [T]?
         try page.object { page, key throws(JSONPage.Failure) in
             guard key == name else { try page.skip(); return }
-            var list: [T] = []
-            try page.array(records: true) { page, _ throws(JSONPage.Failure) in list.append(try element(&page)) }
-            values = list
+            values = try page.records(element)
         }
         guard let values else { throw JSONPage.Failure("missing", byte: start, field: name) }
         return values
@@ -101,10 +99,7 @@ extension BlueskyAPIReader.Feed {
         try page.object { page, key throws(JSONPage.Failure) in
             switch key {
             case "cursor": cursor = try page.string()
-            case "feed":
-                var list: [Item] = []
-                try page.array(records: true) { page, _ throws(JSONPage.Failure) in list.append(try Item(&page)) }
-                items = list
+            case "feed": items = try page.records { page throws(JSONPage.Failure) in try Item(&page) }
             default: try page.skip()
             }
         }

@@ -122,6 +122,13 @@ struct JSONPage {
         }
     }
 
+    /// A page's list: each element read by `element`, a failure naming its position as the record.
+    mutating func records<T>(_ element: (inout JSONPage) throws(Failure) -> T) throws(Failure) -> [T] {
+        var values: [T] = []
+        try array(records: true) { page, _ throws(Failure) in values.append(try element(&page)) }
+        return values
+    }
+
     /// A string, or `nil` for `null`; anything else fails.
     mutating func string() throws(Failure) -> String? {
         if try null() { return nil }

@@ -22,9 +22,7 @@ extension MastodonAPIReader.Account {
 
     /// An array of accounts (`favourited_by`, `reblogged_by`).
     static func page(_ page: inout JSONPage) throws(JSONPage.Failure) -> [Self] {
-        var accounts: [Self] = []
-        try page.array(records: true) { page, _ throws(JSONPage.Failure) in accounts.append(try Self(&page)) }
-        return accounts
+        try page.records { page throws(JSONPage.Failure) in try Self(&page) }
     }
 }
 
@@ -73,9 +71,7 @@ extension MastodonAPIReader.Status {
 
     /// An array of statuses (a timeline page).
     static func page(_ page: inout JSONPage) throws(JSONPage.Failure) -> [Self] {
-        var statuses: [Self] = []
-        try page.array(records: true) { page, _ throws(JSONPage.Failure) in statuses.append(try Self(&page)) }
-        return statuses
+        try page.records { page throws(JSONPage.Failure) in try Self(&page) }
     }
 }
 
@@ -124,8 +120,6 @@ extension MastodonAPIReader.Notification {
 
     /// An array of notifications.
     static func page(_ page: inout JSONPage) throws(JSONPage.Failure) -> [Self] {
-        var notifications: [Self] = []
-        try page.array(records: true) { page, _ throws(JSONPage.Failure) in notifications.append(try Self(&page)) }
-        return notifications
+        try page.records { page throws(JSONPage.Failure) in try Self(&page) }
     }
 }

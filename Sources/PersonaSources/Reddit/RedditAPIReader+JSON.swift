@@ -14,10 +14,7 @@ extension RedditAPIReader.Listing {
             try page.object { page, key throws(JSONPage.Failure) in
                 switch key {
                 case "after": listing.after = try page.string()
-                case "children":
-                    var list: [Child] = []
-                    try page.array(records: true) { page, _ throws(JSONPage.Failure) in list.append(try Child(&page)) }
-                    children = list
+                case "children": children = try page.records { page throws(JSONPage.Failure) in try Child(&page) }
                 default: try page.skip()
                 }
             }

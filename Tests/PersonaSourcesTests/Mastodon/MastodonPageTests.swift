@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PersonaSources
 
 /// The Mastodon reader's pages through `JSONPage`: the same values `JSONDecoder` finds in
@@ -27,32 +28,18 @@ import Testing
         struct Account: Decodable { var id: String; var followers_count: Int?; var statuses_count: Int?; var created_at: String? }
     }
 
-    /// SplitMix64, so every run builds the same statuses.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-    }
-
     static let texts = ["<p>Hello <a href=\"https://m.example/@a\">@a</a> — café ☕️</p>", "", "line\nbreak \"quoted\" \\ back",
                         "<p>emoji 🧵 and \u{0007} control</p>", "plain"]
 
     /// A status as Mastodon writes one, newest first in a page: optional fields sometimes null and
     /// sometimes missing, heavy fields nobody reads (media, card, emojis, a nested account), boosts.
-    static func status(_ random: inout Random, index: Int) -> [String: Any] {
+    static func status(_ random: inout SplitMix, index: Int) -> [String: Any] {
         var status: [String: Any] = ["id": String(113_000_000_000_000_000 - index * 7919), "created_at": "2026-11-\(10 + index % 18)T12:0\(index % 10):00.000Z",
                                      "visibility": "public", "sensitive": false, "spoiler_text": "", "language": "en",
                                      "media_attachments": [["id": "9", "type": "image", "meta": ["original": ["width": 640, "height": 480, "aspect": 1.3333]]]],
                                      "emojis": [], "mentions": [["id": "7", "acct": "a@m.example"]], "card": NSNull(), "poll": NSNull()]
         func maybe(_ key: String, _ value: Any) {
-            switch random.below(4) {
+            switch Int.random(in: 0..<4, using: &random) {
             case 0: break // missing
             case 1: status[key] = NSNull()
             default: status[key] = value
@@ -60,26 +47,26 @@ import Testing
         }
         maybe("uri", "https://m.example/users/p/statuses/\(status["id"] ?? "")")
         maybe("url", "https://m.example/@p/\(status["id"] ?? "")")
-        if random.chance(40) {
-            maybe("in_reply_to_id", String(random.below(1_000_000)))
-            maybe("in_reply_to_account_id", String(random.below(3)))
+        if Int.random(in: 0..<100, using: &random) < 40 {
+            maybe("in_reply_to_id", String(Int.random(in: 0..<1_000_000, using: &random)))
+            maybe("in_reply_to_account_id", String(Int.random(in: 0..<3, using: &random)))
         }
         // Overdispersed counts: mostly small, a few large.
-        maybe("replies_count", random.chance(10) ? random.below(5000) : random.below(4))
-        maybe("reblogs_count", random.chance(10) ? random.below(20000) : random.below(6))
-        maybe("favourites_count", random.chance(10) ? random.below(90000) : random.below(30))
-        maybe("quotes_count", random.below(3))
-        maybe("content", texts[random.below(texts.count)])
-        if random.chance(15) { status["reblog"] = ["id": "1", "content": "boosted", "account": ["id": "8"]] } else { maybe("reblog", 0) }
-        maybe("tags", (0..<random.below(4)).map { ["name": ["Swift", "café", "Linux"][$0 % 3], "url": "https://m.example/tags/x"] })
-        maybe("account", ["id": String(random.below(3)), "username": "p", "acct": "p", "display_name": "P ✨", "followers_count": random.below(100_000),
-                          "statuses_count": random.below(9000), "created_at": "2020-01-0\(1 + random.below(9))T00:00:00.000Z",
+        maybe("replies_count", Int.random(in: 0..<100, using: &random) < 10 ? Int.random(in: 0..<5000, using: &random) : Int.random(in: 0..<4, using: &random))
+        maybe("reblogs_count", Int.random(in: 0..<100, using: &random) < 10 ? Int.random(in: 0..<20000, using: &random) : Int.random(in: 0..<6, using: &random))
+        maybe("favourites_count", Int.random(in: 0..<100, using: &random) < 10 ? Int.random(in: 0..<90000, using: &random) : Int.random(in: 0..<30, using: &random))
+        maybe("quotes_count", Int.random(in: 0..<3, using: &random))
+        maybe("content", texts[Int.random(in: 0..<texts.count, using: &random)])
+        if Int.random(in: 0..<100, using: &random) < 15 { status["reblog"] = ["id": "1", "content": "boosted", "account": ["id": "8"]] } else { maybe("reblog", 0) }
+        maybe("tags", (0..<Int.random(in: 0..<4, using: &random)).map { ["name": ["Swift", "café", "Linux"][$0 % 3], "url": "https://m.example/tags/x"] })
+        maybe("account", ["id": String(Int.random(in: 0..<3, using: &random)), "username": "p", "acct": "p", "display_name": "P ✨", "followers_count": Int.random(in: 0..<100_000, using: &random),
+                          "statuses_count": Int.random(in: 0..<9000, using: &random), "created_at": "2020-01-0\(1 + Int.random(in: 0..<9, using: &random))T00:00:00.000Z",
                           "fields": [["name": "web", "value": "<a href=\"x\">x</a>", "verified_at": NSNull()]]])
         return status
     }
 
     @Test func pagesReadAsJSONDecoderReadsThem() throws {
-        var random = Random(state: 42)
+        var random = SplitMix(state: 42) // the same statuses on every run
         var compared = 0, boosts = 0, nulls = 0
         for pageNumber in 0..<50 {
             var statuses: [[String: Any]] = []
