@@ -454,10 +454,11 @@ extension Score {
         return persona
     }
 
-    @Test func everyNumberStaysIn0To100WithItsIntervalAroundIt() {
+    @Test func everyNumberStaysIn0To100WithItsIntervalAroundIt() async {
         var rng = SplitMix(state: 1)
         var withNumber = 0
         for _ in 0..<Self.rounds {
+            await Task.yield() // a debug build scores slowly: let the servers and other tests run between rounds
             let score = Self.arbitrary(&rng).score()
             if score.value != nil { withNumber += 1 }
             for component in score.components {
