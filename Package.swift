@@ -56,7 +56,7 @@ let package = Package(
             name: "PersonaStore",
             dependencies: [
                 "PersonaModel", "PersonaSnapshots", "PersonaUtilities", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .target(

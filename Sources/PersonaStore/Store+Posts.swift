@@ -24,16 +24,16 @@ extension Store {
         guard !posts.isEmpty else { return }
         do {
             try pool.write { db in
-                let statement = try db.cachedStatement(sql: """
+                let insert = try RowInserter(db, sql: """
                     INSERT INTO post_staging (source_key, persona_id, post_id, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
+                defer { insert.finish() }
                 for post in posts {
-                    try statement.execute(arguments: [
-                        sourceKey, persona.rawValue, post.id, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
-                        post.text, post.url, StoreColumns.tags(post.tags), post.counts.replies, post.counts.reposts, post.counts.likes,
-                        post.inReplyTo,
-                    ])
+                    try insert.bind(sourceKey, at: 1)
+                    try insert.bind(persona.rawValue, at: 2)
+                    try Self.bind(post, into: insert, from: 3)
+                    try insert.step()
                 }
             }
         } catch {
@@ -79,21 +79,36 @@ extension Store {
             observed_at = max(observed_at, excluded.observed_at)
         """
 
+    /// Binds a post's ten columns in the order both post tables list them: `post_id, created_at,
+    /// kind, text, url, tags, replies, reposts, likes, in_reply_to`, the first at `first`.
+    private static func bind(_ post: Post, into insert: RowInserter, from first: Int32) throws {
+        try insert.bind(post.id, at: first)
+        try insert.bind(post.createdAt.timeIntervalSince1970, at: first + 1)
+        try insert.bind(post.kind.rawValue, at: first + 2)
+        try insert.bind(post.text, at: first + 3)
+        try insert.bind(post.url, at: first + 4)
+        try insert.bind(StoreColumns.tags(post.tags), at: first + 5)
+        try insert.bind(post.counts.replies, at: first + 6)
+        try insert.bind(post.counts.reposts, at: first + 7)
+        try insert.bind(post.counts.likes, at: first + 8)
+        try insert.bind(post.inReplyTo, at: first + 9)
+    }
+
     /// Upserts posts: newer counts replace older ones, but never with "unmeasured".
     static func insert(_ posts: [Post], persona: PersonaID, sourceKey: String, observedAt: Date, _ db: Database) throws -> Int {
         guard !posts.isEmpty else { return 0 }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to, observed_at)
+        let insert = try RowInserter(db, sql: """
+            INSERT INTO post (persona_id, source_key, post_id, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to, observed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             \(Self.upsert)
             """)
+        defer { insert.finish() }
         for post in posts {
-            let tags = StoreColumns.tags(post.tags)
-            try statement.execute(arguments: [
-                persona.rawValue, post.id, sourceKey, post.createdAt.timeIntervalSince1970, post.kind.rawValue,
-                post.text, post.url, tags, post.counts.replies, post.counts.reposts, post.counts.likes, post.inReplyTo,
-                observedAt.timeIntervalSince1970,
-            ])
+            try insert.bind(persona.rawValue, at: 1)
+            try insert.bind(sourceKey, at: 2)
+            try Self.bind(post, into: insert, from: 3)
+            try insert.bind(observedAt.timeIntervalSince1970, at: 13)
+            try insert.step()
         }
         return posts.count
     }

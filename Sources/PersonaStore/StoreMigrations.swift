@@ -169,6 +169,12 @@ extension Store {
         migrator.registerMigration("v8") { db in
             try db.execute(sql: "ALTER TABLE persona_state ADD COLUMN metrics TEXT")
         }
+        // v9: staged posts without an index. Staging holds one read (or a few at once); its
+        // promotion and discard scan it whole anyway, and the index cost a third of every staged
+        // row's insert and of its deletion (an X archive of 300,000 posts: 0.65 → 0.43 s, 0.48 → 0.28 s).
+        migrator.registerMigration("v9") { db in
+            try db.execute(sql: "DROP INDEX IF EXISTS post_staging_by_source")
+        }
         return migrator
     }
 }

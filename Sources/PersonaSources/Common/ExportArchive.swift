@@ -63,7 +63,8 @@ public final class ExportArchive {
     /// again; a directory whose files changed is read in full right after anyway.
     ///
     /// Important: a file that cannot be read adds only its path and size (the read that follows
-    /// names the error).
+    /// names the error). A directory's digest starts with `w` (`WordHash`): one stored by an older
+    /// personad (FNV-1a) differs, so that export is read once more after an upgrade.
     public func contentDigest() -> String {
         var hash = StableHash()
         func mix(_ bytes: some Sequence<UInt8>) { hash.combine(bytes) }
@@ -74,20 +75,22 @@ public final class ExportArchive {
                 mix("\(path)|\(entry.uncompressedSize)|\(entry.checksum);".utf8)
             }
         case .directory(let root):
+            // Eight bytes a step: FNV-1a byte by byte took a tenth of an X ingest's wall time.
+            var words = WordHash()
             for path in paths {
                 // A file that leads outside the export is hashed by its name only (reading it is refused).
                 guard let url = try? inside(root, path) else {
-                    mix("\(path)|outside;".utf8)
+                    words.combine("\(path)|outside;")
                     continue
                 }
                 let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? UInt64) ?? 0 // see above
-                mix("\(path)|\(size);".utf8)
+                words.combine("\(path)|\(size);")
                 if let handle = try? FileHandle(forReadingFrom: url) {
-                    // Through the buffer: `Data`'s own iterator, byte by byte, was a fifth of an X ingest.
-                    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { chunk.withUnsafeBytes { mix($0) } }
+                    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty { chunk.withUnsafeBytes { words.combine($0) } }
                     try? handle.close() // read-only: closing cannot lose data
                 }
             }
+            return "w" + words.hex
         }
         return hash.hex
     }

@@ -22,9 +22,9 @@ enum XTweetParser {
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> Tweet {
         var parser = JSONCursor(bytes)
         var tweet = Tweet()
-        try parser.object { parser, key throws(Failure) in
-            if key == "tweet", parser.peek() == UInt8(ascii: "{") {
-                try parser.object { parser, key throws(Failure) in try field(key, &parser, into: &tweet) }
+        try parser.object { (parser: inout JSONCursor, key: JSONCursor.Key) throws(Failure) in
+            if case "tweet" = key, parser.peek() == UInt8(ascii: "{") {
+                try parser.object { (parser: inout JSONCursor, key: JSONCursor.Key) throws(Failure) in try field(key, &parser, into: &tweet) }
                 return
             }
             try field(key, &parser, into: &tweet)
@@ -32,7 +32,7 @@ enum XTweetParser {
         return tweet
     }
 
-    private static func field(_ key: String, _ parser: inout JSONCursor, into tweet: inout Tweet) throws(Failure) {
+    private static func field(_ key: JSONCursor.Key, _ parser: inout JSONCursor, into tweet: inout Tweet) throws(Failure) {
         switch key {
         case "id_str": tweet.id = try parser.scalarText() ?? tweet.id
         case "id": if tweet.id == nil { tweet.id = try parser.scalarText() } else { try parser.skip() }
@@ -47,12 +47,12 @@ enum XTweetParser {
             tweet.replyToUser = try parser.scalarText() ?? tweet.replyToUser
         case "in_reply_to_screen_name": tweet.replyToName = try parser.scalarText()
         case "entities" where parser.peek() == UInt8(ascii: "{"):
-            try parser.object { parser, key throws(Failure) in
-                guard key == "hashtags", parser.peek() == UInt8(ascii: "[") else { try parser.skip(); return }
+            try parser.object { (parser: inout JSONCursor, key: JSONCursor.Key) throws(Failure) in
+                guard case "hashtags" = key, parser.peek() == UInt8(ascii: "[") else { try parser.skip(); return }
                 try parser.array { parser throws(Failure) in
                     guard parser.peek() == UInt8(ascii: "{") else { try parser.skip(); return }
-                    try parser.object { parser, key throws(Failure) in
-                        if key == "text", let tag = try parser.scalarText() { tweet.hashtags.append(tag.lowercased()) } else { try parser.skip() }
+                    try parser.object { (parser: inout JSONCursor, key: JSONCursor.Key) throws(Failure) in
+                        if case "text" = key, let tag = try parser.scalarText() { tweet.hashtags.append(tag.lowercased()) } else { try parser.skip() }
                     }
                 }
             }
