@@ -19,21 +19,24 @@ with open(os.path.join(out, "data", "account.js"), "w") as f:
 with open(os.path.join(out, "data", "tweets.js"), "w", encoding="utf-8") as f:
     f.write("window.YTD.tweets.part0 = [\n")
     for i in range(n):
-        tid = str(1500000000000000000 + i)
+        # Ids grow with time (X's ids are time-ordered), so newest first means ids falling.
+        tid = str(1500000000000000000 + (n - i) * 1_000_003)
         kind = i % 10
+        # Overdispersed, as real counts are: most posts get a few likes, a few get thousands.
+        likes = int(rng.lognormvariate(1.5, 1.6))
         text = f"Post {i} about #topic{i % 50} with caf\u00e9, na\u00efve \U0001F680 &amp; more text to make it a realistic length"
         t = {"edit_info": {"initial": {"editTweetIds": [tid], "editableUntil": "2026-01-01T00:00:00.000Z"}},
              "retweeted": False, "source": "<a href=\"https://mobile.example.org\" rel=\"nofollow\">Client</a>",
              "entities": {"hashtags": [{"text": f"topic{i % 50}", "indices": ["20", "28"]}], "symbols": [],
                           "user_mentions": [], "urls": []},
-             "display_text_range": ["0", "90"], "favorite_count": str(rng.randint(0, 200)), "id_str": tid,
-             "truncated": False, "retweet_count": str(rng.randint(0, 30)), "id": tid,
+             "display_text_range": ["0", "90"], "favorite_count": str(likes), "id_str": tid,
+             "truncated": False, "retweet_count": str(int(likes * rng.random() * 0.3)), "id": tid,
              "created_at": (now - step * i).strftime("%a %b %d %H:%M:%S +0000 %Y"),
              "favorited": False, "full_text": text, "lang": "en"}
         if kind == 3:
             t["full_text"] = "RT @someone: " + text
         elif kind == 5:
-            t["in_reply_to_status_id_str"] = str(1400000000000000000 + i)
+            t["in_reply_to_status_id_str"] = str(1400000000000000000 + (n - i) * 1_000_003)
             t["in_reply_to_user_id_str"] = "99"
             t["in_reply_to_screen_name"] = "friend"
         f.write(("" if i == 0 else ",\n") + json.dumps({"tweet": t}, ensure_ascii=False, indent=2))

@@ -50,11 +50,16 @@ extension Store {
         }
     }
 
+    /// Moves a source's staged posts into `post`. They go in the table's key order, so that the
+    /// B-tree fills from one end: in the order they were read (an archive lists newest first, its
+    /// ids falling) each post went to the front of the persona's range, and the copy of 300,000
+    /// posts took 1.74 s instead of 0.77 (sort included). Among copies of one post in one read,
+    /// the last read still wins (`rowid` breaks the tie).
     static func promoteStaged(sourceKey: String, observedAt: Date, _ db: Database) throws {
         try db.execute(sql: """
             INSERT INTO post (persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to, observed_at)
             SELECT persona_id, post_id, source_key, created_at, kind, text, url, tags, replies, reposts, likes, in_reply_to, ?
-            FROM post_staging WHERE source_key = ? ORDER BY rowid
+            FROM post_staging WHERE source_key = ? ORDER BY persona_id, post_id, rowid
             \(Self.upsert);
             DELETE FROM post_staging WHERE source_key = ?;
             """, arguments: [observedAt.timeIntervalSince1970, sourceKey, sourceKey])

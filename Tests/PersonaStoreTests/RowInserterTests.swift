@@ -62,6 +62,31 @@ import TestSupport
         #expect(left == (0, 0, 0))
     }
 
+    /// Promotion copies in key order (ids rising) whatever the read order (an archive's, newest
+    /// first, ids falling); among copies of one post in one read the last one read still wins.
+    @Test func promotionKeepsTheLastCopyReadOfEachPost() throws {
+        let store = try Store(path: directory.file("personad.sqlite"))
+        let created = Date(timeIntervalSince1970: 1_700_000_000)
+        let read = (0..<500).reversed().map { index in
+            Post(id: String(1_000_000 + index), createdAt: created.addingTimeInterval(Double(index)), kind: .original,
+                 text: "post \(index)", counts: EngagementCounts(likes: index))
+        }
+        var copies = read
+        copies[10].counts = EngagementCounts(likes: -1)
+        copies[10].text = "the last copy read"
+        try store.stage(Array(read.prefix(250)), persona: persona, sourceKey: "export")
+        try store.stage(Array(read.suffix(250)) + [copies[10]], persona: persona, sourceKey: "export")
+        var state = SourceState(key: "export", personaID: persona, kind: .export, location: "/exports/x")
+        state.lastSuccess = created
+        try store.commit([SourceUpdate(state: state, posts: [], observedAt: created, promoteStaged: true)])
+        let stored = try store.posts(persona: persona)
+        #expect(stored.count == 500)
+        #expect(Set(stored.map(\.id)) == Set(read.map(\.id)))
+        let copied = stored.first { $0.id == copies[10].id }
+        #expect(copied?.text == "the last copy read" && copied?.counts.likes == -1)
+        #expect(stored.filter { $0.id != copies[10].id }.allSatisfy { post in Int(post.id).map { "post \($0 - 1_000_000)" } == post.text })
+    }
+
     @Test func aFailingRowNamesTheStatementAndLeavesTheBatchUnwritten() throws {
         let store = try Store(path: directory.file("personad.sqlite"))
         // A trigger that refuses one row: the batch's transaction is rolled back whole.
