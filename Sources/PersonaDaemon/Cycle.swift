@@ -43,6 +43,8 @@ struct Cycle: Sendable {
         var entries: [SnapshotIndex.Entry] = []
         /// The metrics rows of the personas scored in this cycle.
         var rows: [String: MetricsFile.PersonaRow] = [:]
+        /// The store's records of the personas whose snapshots this cycle's passes looked at.
+        var records: [PersonaID: PersonaRecord] = [:]
         /// Every source's state after the cycle.
         var states: [String: SourceState] = [:]
         var failures: [SourceRefresh.Outcome] { outcomes.filter { $0.error != nil } }
@@ -118,6 +120,7 @@ struct Cycle: Sendable {
             report.entries += output.entries
             report.writeFailures += output.writeFailures
             report.rows.merge(output.rows) { $1 }
+            report.records.merge(output.records) { $1 }
             written.formUnion(ids)
         }
         func writeSnapshots(_ ids: Set<PersonaID>) async {

@@ -82,8 +82,9 @@ struct MetricsState {
     /// Takes in a cycle's report, then writes the file if the configuration names one and it was
     /// not written in the last `minimumInterval` (unless `force`).
     ///
-    /// A persona not scored in this run is shown from its record in `store` (one query for all),
-    /// or, for a record written before store v8, from its snapshot file.
+    /// A persona not scored in this run is shown from its record: the one this cycle's snapshot
+    /// passes read, else the store's (one query for all that are left), or, for a record written
+    /// before store v8, from its snapshot file.
     mutating func record(_ report: Cycle.Report, configuration: Configuration, store: Store?, logger: Logger, now: Date = Date(),
                          force: Bool = false) {
         personas.merge(report.rows) { $1 }
@@ -96,20 +97,20 @@ struct MetricsState {
         lastWrite = now
         var rows: [MetricsFile.PersonaRow] = []
         var sources: [MetricsFile.SourceRow] = []
-        var records: [PersonaID: PersonaRecord]?
+        // Personas not scored in this run: from the records the cycle's passes read, then from
+        // the store (one query for those left), then from their snapshot files.
+        var records = report.records
+        let unread = configuration.personas.map(\.id).filter { personas[$0.rawValue] == nil && records[$0] == nil }
+        if let store, !unread.isEmpty {
+            do {
+                records.merge(try store.personaRecords(of: unread)) { $1 }
+            } catch {
+                logger.warning("\(error); the metrics file reads the snapshot files instead")
+            }
+        }
         for persona in configuration.personas {
-            if personas[persona.id.rawValue] == nil, let store {
-                if records == nil {
-                    do {
-                        records = try store.personaRecords()
-                    } catch {
-                        logger.warning("\(error); the metrics file reads the snapshot files instead")
-                        records = [:]
-                    }
-                }
-                if let record = records?[persona.id] {
-                    personas[persona.id.rawValue] = MetricsFile.PersonaRow(persona: persona.id.rawValue, network: persona.network.rawValue, record: record)
-                }
+            if personas[persona.id.rawValue] == nil, let record = records[persona.id] {
+                personas[persona.id.rawValue] = MetricsFile.PersonaRow(persona: persona.id.rawValue, network: persona.network.rawValue, record: record)
             }
             if personas[persona.id.rawValue] == nil {
                 // A snapshot that still stands was not scored in this run: its file says what it says.

@@ -53,6 +53,9 @@ struct SnapshotPass: Sendable {
         var rows: [String: MetricsFile.PersonaRow] = [:]
         /// Personas whose new snapshot could not be written, and why.
         var writeFailures: [(persona: PersonaID, error: String)] = []
+        /// The store's records of the pass's personas as it found them (those written by the pass
+        /// have a row above): what the metrics file shows of a snapshot that still stands.
+        var records: [PersonaID: PersonaRecord] = [:]
     }
 
     /// Scores and writes the personas' snapshots. A persona none of whose sources changed, whose
@@ -67,7 +70,7 @@ struct SnapshotPass: Sendable {
         let now = Date()
         let records: [PersonaID: PersonaRecord]
         do {
-            records = try store.personaRecords()
+            records = try store.personaRecords(of: personas.map(\.id))
         } catch {
             // Without the records every persona is re-scored and its file rewritten: slower, never wrong.
             logger.error("\(error); every persona's snapshot is rewritten")
@@ -152,7 +155,7 @@ struct SnapshotPass: Sendable {
         if !due.isEmpty {
             logger.debug("snapshots: \(due.count) scored in \(Cycle.seconds(scoring)) s, staged in \(Cycle.seconds(staging)) s, published in \(Cycle.seconds(clock.now - publishing)) s")
         }
-        return Output(entries: entries, rows: rows, writeFailures: failures)
+        return Output(entries: entries, rows: rows, writeFailures: failures, records: records)
     }
 
     /// The file on disk still stands for this configuration and formula, and is young enough to keep.

@@ -33,6 +33,24 @@ import PersonaSnapshots
         #expect(try store.posts(persona: PersonaID(rawValue: "other")!).isEmpty)
     }
 
+    /// A snapshot pass reads the records of its own personas only (one query, ids as JSON).
+    @Test func personaRecordsAreReadForTheAskedPersonasOnly() throws {
+        let store = try Store(path: directory.file("personad.sqlite"))
+        let ids = (0..<300).compactMap { PersonaID(rawValue: "p-\($0)") }
+        var records: [PersonaID: PersonaRecord] = [:]
+        for (index, id) in ids.enumerated() {
+            records[id] = PersonaRecord(fingerprint: "f\(index)", configDigest: "c", writtenAt: Date(timeIntervalSince1970: Double(index)),
+                                        scoreValue: Double(index), scoreStatus: "ok", formulaVersion: "2", metrics: index % 2 == 0 ? "[1,2,[]]" : nil)
+        }
+        try store.commit(records: records, history: [])
+        #expect(try store.personaRecords() == records)
+        let asked = ids.filter { $0.rawValue.hasSuffix("7") } + [PersonaID(rawValue: "never-written")].compactMap { $0 }
+        let read = try store.personaRecords(of: asked)
+        #expect(read.count == 30)
+        #expect(read == records.filter { $0.key.rawValue.hasSuffix("7") })
+        #expect(try store.personaRecords(of: [PersonaID]()).isEmpty)
+    }
+
     @Test func sourceStateAndScoreHistorySurviveReopening() throws {
         let path = directory.file("personad.sqlite")
         do {

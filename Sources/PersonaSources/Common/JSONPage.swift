@@ -148,28 +148,28 @@ struct JSONPage {
 
     /// A whole number, or `nil` for `null`; a string, a fraction or anything else fails.
     mutating func int() throws(Failure) -> Int? {
-        if try null() { return nil }
-        let start = cursor.index
-        switch cursor.peek() ?? 0 {
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let text = try primitive { cursor throws(JSONCursor.Failure) in try cursor.scalarText() }
-            if let text, let value = Int(text) { return value }
-            // JSON allows 3.0 or 3e2 for a whole number.
-            if let text, let value = Double(text), value.rounded() == value, let whole = Int(exactly: value) { return whole }
-            throw Failure("expected a whole number, found \(text ?? "")", byte: start)
-        default: throw Failure("expected a number", byte: cursor.index)
-        }
+        guard let (text, start) = try numberText() else { return nil }
+        if let value = Int(text) { return value }
+        // JSON allows 3.0 or 3e2 for a whole number.
+        if let value = Double(text), value.rounded() == value, let whole = Int(exactly: value) { return whole }
+        throw Failure("expected a whole number, found \(text)", byte: start)
     }
 
     /// A number, or `nil` for `null`; anything else fails.
     mutating func double() throws(Failure) -> Double? {
+        guard let (text, start) = try numberText() else { return nil }
+        guard let value = Double(text), value.isFinite else { throw Failure("expected a number, found \(text)", byte: start) }
+        return value
+    }
+
+    /// A number's text and where it starts, or `nil` for `null`; anything else fails.
+    private mutating func numberText() throws(Failure) -> (String, Int)? {
         if try null() { return nil }
         let start = cursor.index
         switch cursor.peek() ?? 0 {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let text = try primitive { cursor throws(JSONCursor.Failure) in try cursor.scalarText() }
-            guard let text, let value = Double(text), value.isFinite else { throw Failure("expected a number, found \(text ?? "")", byte: start) }
-            return value
+            return (text ?? "", start)
         default: throw Failure("expected a number", byte: cursor.index)
         }
     }
