@@ -129,57 +129,96 @@ struct MetricsFile: Sendable {
         buffer.reserveCapacity(chunk + 4096)
         let personas = personas.sorted { $0.persona < $1.persona }
         let sources = sources.sorted { ($0.persona, $0.kind, $0.location) < ($1.persona, $1.kind, $1.location) }
-        /// One family: its header before its first series, then a series per value `values` gives.
-        func family<Row>(_ name: String, _ unit: String, _ help: String, _ rows: [Row],
-                         _ values: (Row) -> [(labels: [(String, String)], value: Double)]) {
-            let full = "personad_" + name + (unit.isEmpty ? "" : "_" + unit)
+        // Each row's labels, escaped once: a persona's appear in six families, a source's in four
+        // (rebuilding them per series was most of the time of a file of 11,000 personas).
+        let personaLabels = personas.map { labelBytes([("persona", $0.persona), ("network", $0.network)]) }
+        let sourceLabels = sources.map {
+            labelBytes([("persona", $0.persona), ("network", $0.network), ("kind", $0.kind), ("location", $0.location)])
+        }
+        /// One family: its header before its first series, then the series `values` appends for
+        /// each row (through `series(labels, extra, value)`).
+        func family(_ name: String, _ unit: String, _ help: String, rows: Int,
+                    _ values: (Int, (_ labels: [UInt8], _ extra: (String, String)?, _ value: Double) -> Void) -> Void) {
+            let full = Array(("personad_" + name + (unit.isEmpty ? "" : "_" + unit)).utf8)
             var headed = false
-            for row in rows {
-                for (labels, value) in values(row) {
+            for row in 0..<rows {
+                values(row) { labels, extra, value in
                     if !headed {
-                        buffer.append(contentsOf: "# HELP \(full) \(Self.escaped(help, quote: false))\n# TYPE \(full) gauge\n".utf8)
+                        buffer.append(contentsOf: "# HELP \(String(decoding: full, as: UTF8.self)) \(Self.escaped(help, quote: false))\n".utf8)
+                        buffer.append(contentsOf: "# TYPE \(String(decoding: full, as: UTF8.self)) gauge\n".utf8)
                         headed = true
                     }
-                    Self.appendSeries(full, labels, value, to: &buffer)
-                    if buffer.count >= chunk { emit(&buffer) }
+                    buffer.append(contentsOf: full)
+                    buffer.append(UInt8(ascii: "{"))
+                    buffer.append(contentsOf: labels)
+                    if let (label, text) = extra {
+                        buffer.append(UInt8(ascii: ","))
+                        appendLabel(label, text, to: &buffer)
+                    }
+                    buffer.append(contentsOf: "} ".utf8)
+                    buffer.append(contentsOf: number(value).utf8)
+                    buffer.append(UInt8(ascii: "\n"))
                 }
+                if buffer.count >= chunk { emit(&buffer) }
             }
         }
-        func labels(_ row: PersonaRow) -> [(String, String)] { [("persona", row.persona), ("network", row.network)] }
-        func labels(_ row: SourceRow) -> [(String, String)] {
-            [("persona", row.persona), ("network", row.network), ("kind", row.kind), ("location", row.location)]
+        family("persona_status", "", "1 for the persona's current status (ok, insufficient_data, stale, error), else 0", rows: personas.count) { row, series in
+            for status in ScoreStatus.allCases { series(personaLabels[row], ("status", status.rawValue), personas[row].status == status ? 1 : 0) }
         }
-        family("persona_status", "", "1 for the persona's current status (ok, insufficient_data, stale, error), else 0", personas) { row in
-            ScoreStatus.allCases.map { (labels(row) + [("status", $0.rawValue)], row.status == $0 ? 1.0 : 0.0) }
+        family("score", "", "The persona's score, 0-100 (one account on one network; never combined)", rows: personas.count) { row, series in
+            if let value = personas[row].value { series(personaLabels[row], nil, value) }
         }
-        family("score", "", "The persona's score, 0-100 (one account on one network; never combined)", personas) { row in
-            row.value.map { [(labels(row), $0)] } ?? []
+        family("score_interval", "low", "The lower bound of the score's 90% interval", rows: personas.count) { row, series in
+            if personas[row].value != nil, let interval = personas[row].interval { series(personaLabels[row], nil, interval.low) }
         }
-        family("score_interval", "low", "The lower bound of the score's 90% interval", personas) { row in
-            row.value == nil ? [] : row.interval.map { [(labels(row), $0.low)] } ?? []
+        family("score_interval", "high", "The upper bound of the score's 90% interval", rows: personas.count) { row, series in
+            if personas[row].value != nil, let interval = personas[row].interval { series(personaLabels[row], nil, interval.high) }
         }
-        family("score_interval", "high", "The upper bound of the score's 90% interval", personas) { row in
-            row.value == nil ? [] : row.interval.map { [(labels(row), $0.high)] } ?? []
+        family("component", "", "A measured component's value, 0-100", rows: personas.count) { row, series in
+            for component in personas[row].components { series(personaLabels[row], ("component", component.name), component.normalized) }
         }
-        family("component", "", "A measured component's value, 0-100", personas) { row in
-            row.components.map { (labels(row) + [("component", $0.name)], $0.normalized) }
+        family("component", "points", "A component's points in the score (value x weight x factor)", rows: personas.count) { row, series in
+            for component in personas[row].components { series(personaLabels[row], ("component", component.name), component.contribution) }
         }
-        family("component", "points", "A component's points in the score (value x weight x factor)", personas) { row in
-            row.components.map { (labels(row) + [("component", $0.name)], $0.contribution) }
+        family("source_last_success", "timestamp_seconds", "When the source was last read successfully (Unix time)", rows: sources.count) { row, series in
+            if let date = sources[row].lastSuccess { series(sourceLabels[row], nil, date.timeIntervalSince1970) }
         }
-        family("source_last_success", "timestamp_seconds", "When the source was last read successfully (Unix time)", sources) { row in
-            row.lastSuccess.map { [(labels(row), $0.timeIntervalSince1970)] } ?? []
+        family("source_consecutive_failures", "", "Failed reads of the source since its last success", rows: sources.count) { row, series in
+            series(sourceLabels[row], nil, Double(sources[row].consecutiveFailures))
         }
-        family("source_consecutive_failures", "", "Failed reads of the source since its last success", sources) { row in
-            [(labels(row), Double(row.consecutiveFailures))]
+        family("source_fetch_duration", "seconds", "How long the source's last read in this run took", rows: sources.count) { row, series in
+            if let duration = sources[row].duration { series(sourceLabels[row], nil, duration) }
         }
-        family("source_fetch_duration", "seconds", "How long the source's last read in this run took", sources) { row in
-            row.duration.map { [(labels(row), $0)] } ?? []
-        }
-        family("source_fetch", "bytes", "The bytes the source's last read in this run received", sources) { row in
-            row.bytes.map { [(labels(row), Double($0))] } ?? []
+        family("source_fetch", "bytes", "The bytes the source's last read in this run received", rows: sources.count) { row, series in
+            if let bytes = sources[row].bytes { series(sourceLabels[row], nil, Double(bytes)) }
         }
         if !buffer.isEmpty { emit(&buffer) }
+    }
+
+    /// `label="value",…` without braces, escaped.
+    static func labelBytes(_ labels: [(String, String)]) -> [UInt8] {
+        var out: [UInt8] = []
+        for (index, (label, text)) in labels.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            appendLabel(label, text, to: &out)
+        }
+        return out
+    }
+
+    /// `label="value"`, the value escaped. The three escapes are ASCII, and no byte of a
+    /// multi-byte UTF-8 sequence is.
+    static func appendLabel(_ label: String, _ text: String, to out: inout [UInt8]) {
+        out.append(contentsOf: label.utf8)
+        out.append(contentsOf: "=\"".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
+            case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
+            case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// The whole text at once (for the tests; the daemon streams it to the file).
@@ -190,33 +229,6 @@ struct MetricsFile: Sendable {
             piece.removeAll(keepingCapacity: true)
         }
         return text
-    }
-
-    /// `name{label="value",…} value` and a newline, appended as bytes (no `String` per series).
-    static func appendSeries(_ name: String, _ labels: [(String, String)], _ value: Double, to out: inout [UInt8]) {
-        out.append(contentsOf: name.utf8)
-        if !labels.isEmpty {
-            out.append(UInt8(ascii: "{"))
-            for (index, (label, text)) in labels.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: label.utf8)
-                out.append(contentsOf: "=\"".utf8)
-                // The three escapes are ASCII, and no byte of a multi-byte UTF-8 sequence is.
-                for byte in text.utf8 {
-                    switch byte {
-                    case UInt8(ascii: "\\"): out.append(contentsOf: "\\\\".utf8)
-                    case UInt8(ascii: "\n"): out.append(contentsOf: "\\n".utf8)
-                    case UInt8(ascii: "\""): out.append(contentsOf: "\\\"".utf8)
-                    default: out.append(byte)
-                    }
-                }
-                out.append(UInt8(ascii: "\""))
-            }
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append(UInt8(ascii: " "))
-        out.append(contentsOf: number(value).utf8)
-        out.append(UInt8(ascii: "\n"))
     }
 
     /// The text format's escapes: `\\` and a newline as `\\n` in help and label values, and `\"`

@@ -117,6 +117,11 @@ import Testing
         let duplicate = error(persona.replacingOccurrences(of: "id = \"b\"", with: "id = \"a\"").replacingOccurrences(of: "\"soon\"", with: "\"1h\""))
         #expect(duplicate?.line == 13)
         #expect(duplicate?.description.contains("unique") == true)
+        // A file saved with Windows line ends names the same lines.
+        let crlf = persona.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(error(crlf)?.line == 19)
+        let crlfDuplicate = error(crlf.replacingOccurrences(of: "id = \"b\"", with: "id = \"a\"").replacingOccurrences(of: "\"soon\"", with: "\"1h\""))
+        #expect(crlfDuplicate?.line == 13)
 
         #expect(error("[daemon]\njitter = 2\n")?.line == 2)
         #expect(error("[daemon]\ninterval = \"99999999999999999999d\"\n")?.description.contains("longer than the maximum") == true)

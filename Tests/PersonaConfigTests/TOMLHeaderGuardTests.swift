@@ -22,6 +22,15 @@ import Testing
         #expect(error?.description.contains("a table header must start with its name, saw '#'") == true)
     }
 
+    /// The guard reads bytes: a header starting with a non-ASCII letter is named whole, and lines
+    /// are counted through multi-line strings, comments and CRLF line ends.
+    @Test func aNonASCIIStartIsNamedAndLinesAreCountedThroughStrings() {
+        let text = "[daemon]\r\n# caf\u{e9} [# in a comment]\r\nstate_directory = \"\"\"\n[# inside\n\"\"\"\r\n[\u{e9}t\u{e9}]\r\n"
+        let error = #expect(throws: ConfigError.self) { try parse(text) }
+        #expect(error?.line == 6, "\(String(describing: error))")
+        #expect(error?.description.contains("saw '\\u{00E9}'") == true, "\(String(describing: error))")
+    }
+
     @Test func headersStringsAndArraysThatLookLikeThemStillParse() throws {
         let text = """
             [daemon]   # the daemon's own settings
