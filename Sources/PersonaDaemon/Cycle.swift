@@ -11,7 +11,7 @@ import PersonaStore
 /// long-running daemon (`MainLoop`) and `personad --once`.
 ///
 /// Important: the cost of a cycle is kept proportional to what changed. Source states are read
-/// once per cycle and committed in batches (one transaction per `commitEvery` sources), each
+/// once per cycle (only those of its personas' sources) and committed in batches (one transaction per `commitEvery` sources), each
 /// source's posts in the same transaction as the state that says they were read.
 struct Cycle: Sendable {
     let refresh: SourceRefresh
@@ -45,7 +45,7 @@ struct Cycle: Sendable {
         var rows: [String: MetricsFile.PersonaRow] = [:]
         /// The store's records of the personas whose snapshots this cycle's passes looked at.
         var records: [PersonaID: PersonaRecord] = [:]
-        /// Every source's state after the cycle.
+        /// The states of the cycle's sources and of the other sources of its personas, after the cycle.
         var states: [String: SourceState] = [:]
         var failures: [SourceRefresh.Outcome] { outcomes.filter { $0.error != nil } }
         /// Personas whose new snapshot could not be written (disk full, read-only…).
@@ -85,9 +85,19 @@ struct Cycle: Sendable {
         var report = Report()
         let clock = ContinuousClock()
         let start = clock.now
+        // The states this cycle needs: its sources' and those of every persona it may snapshot
+        // (a snapshot shows all of a persona's sources). A cycle over a few due sources of a large
+        // configuration reads a few rows, not every source's.
+        let personaIDs = Set(jobs.map(\.persona.id)).union(snapshot ?? [])
+        let needed = configuration.personas.filter { personaIDs.contains($0.id) }
+            .flatMap { persona in persona.sources.map { SourceRefresh.key(persona, $0) } }
+        let everySource = needed.count == configuration.personas.reduce(0) { $0 + $1.sources.count }
+        func readStates() throws(StoreError) -> [String: SourceState] {
+            everySource ? try store.sourceStates() : try store.sourceStates(of: needed)
+        }
         var states: [String: SourceState]
         do {
-            states = try store.sourceStates()
+            states = try readStates()
         } catch {
             logger.error("\(error)")
             report.released = Set(jobs.map(\.key))
@@ -111,7 +121,7 @@ struct Cycle: Sendable {
             pending.removeAll(keepingCapacity: true)
             guard store.sourceCommitCount != before + 1 else { return }
             do {
-                states = try store.sourceStates()
+                states = try readStates()
             } catch {
                 logger.error("\(error); snapshots show this cycle's states of the sources")
             }

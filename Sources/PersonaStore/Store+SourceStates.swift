@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import PersonaModel
+import PersonaUtilities
 
 extension Store {
     // MARK: Source state
@@ -24,10 +25,22 @@ extension Store {
 
     /// Every stored source state, keyed by source key: one query for a whole cycle.
     public func sourceStates() throws(StoreError) -> [String: SourceState] {
+        try sourceStates(sql: "SELECT \(Self.stateColumns) FROM source_state", arguments: [])
+    }
+
+    /// The stored states of these sources (those never read have none): one query, the keys passed
+    /// as one JSON array, so that a cycle over a few sources does not read every source's state.
+    public func sourceStates(of keys: some Collection<String>) throws(StoreError) -> [String: SourceState] {
+        guard !keys.isEmpty else { return [:] }
+        return try sourceStates(sql: "SELECT \(Self.stateColumns) FROM source_state WHERE source_key IN (SELECT value FROM json_each(?))",
+                                arguments: [JSONText.array(Array(keys))])
+    }
+
+    private func sourceStates(sql: String, arguments: StatementArguments) throws(StoreError) -> [String: SourceState] {
         do {
             return try pool.read { db in
                 var states: [String: SourceState] = [:]
-                let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.stateColumns) FROM source_state")
+                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
                 while let row = try rows.next() {
                     if let state = try Self.sourceState(row) { states[state.key] = state }
                 }

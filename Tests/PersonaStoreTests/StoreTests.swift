@@ -51,6 +51,27 @@ import PersonaSnapshots
         #expect(try store.personaRecords(of: [PersonaID]()).isEmpty)
     }
 
+    /// A cycle over a few sources reads only their states (one query, keys as JSON).
+    @Test func sourceStatesAreReadForTheAskedKeysOnly() throws {
+        let store = try Store(path: directory.file("personad.sqlite"))
+        let observed = Date(timeIntervalSince1970: 1_700_000_000)
+        let updates = (0..<200).map { index in
+            var state = SourceState(key: "source-\(index)", personaID: persona, kind: .feed, location: "https://example.org/\(index).xml")
+            state.lastSuccess = observed.addingTimeInterval(Double(index))
+            state.validators = ["https://example.org/\(index).xml": Validators(etag: "\"e\(index)\"", lastModified: nil)]
+            return SourceUpdate(state: state, posts: [], observedAt: observed)
+        }
+        try store.commit(updates)
+        let all = try store.sourceStates()
+        #expect(all.count == 200)
+        let asked = ["source-3", "source-150", "source-never-read", "quote\"'key"]
+        let read = try store.sourceStates(of: asked)
+        #expect(Set(read.keys) == ["source-3", "source-150"])
+        #expect(read["source-150"] == all["source-150"])
+        #expect(read["source-3"]?.validators["https://example.org/3.xml"]?.etag == "\"e3\"")
+        #expect(try store.sourceStates(of: [String]()).isEmpty)
+    }
+
     @Test func sourceStateAndScoreHistorySurviveReopening() throws {
         let path = directory.file("personad.sqlite")
         do {
