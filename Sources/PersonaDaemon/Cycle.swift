@@ -56,6 +56,18 @@ struct Cycle: Sendable {
         var released: Set<String> = []
     }
 
+    /// The states of these personas' sources (those with one), from `states`.
+    static func states(of personas: [PersonaConfiguration], in states: [String: SourceState]) -> [String: SourceState] {
+        Self.states(of: personas.flatMap { persona in persona.sources.map { SourceRefresh.key(persona, $0) } }, in: states)
+    }
+
+    static func states(of keys: [String], in states: [String: SourceState]) -> [String: SourceState] {
+        var found: [String: SourceState] = [:]
+        found.reserveCapacity(keys.count)
+        for key in keys { found[key] = states[key] }
+        return found
+    }
+
     /// How long finished personas wait for a snapshot while other sources of the cycle are still
     /// being read: a slow or silent server (up to its `timeout`) holds back only its own persona.
     static let flushEvery: Duration = .seconds(1)
@@ -140,14 +152,17 @@ struct Cycle: Sendable {
         }
         /// Whether a snapshot pass is running beside the transfers (one at a time).
         var writing = false
-        let known = states
         await withTaskGroup(of: Child.self) { group in
             var iterator = jobs.makeIterator()
             var running = 0
             @discardableResult
             func startNext() -> Bool {
                 guard !Task.isCancelled, let job = iterator.next() else { return false }
-                group.addTask { .refreshed(await refresh.refresh(job.persona, job.source, configuration: configuration, state: known[job.key])) }
+                // Looked up here, not in the task: a task holding the dictionary would make the
+                // next update below copy it whole (each source is read once a cycle, so the state
+                // found now is the one stored before the cycle).
+                let state = states[job.key]
+                group.addTask { .refreshed(await refresh.refresh(job.persona, job.source, configuration: configuration, state: state)) }
                 running += 1
                 return true
             }
@@ -166,8 +181,11 @@ struct Cycle: Sendable {
                     // turns instead of sharing the cores).
                     if !finished.isEmpty, !writing {
                         commit()
-                        let ids = finished, changed = changed, states = states
+                        let ids = finished, changed = changed
                         let personas = configuration.personas.filter { ids.contains($0.id) }
+                        // The pass's own states: handing it the cycle's whole dictionary made the
+                        // next update copy every source's state while the pass ran.
+                        let states = Self.states(of: personas, in: states)
                         finished.removeAll()
                         if !personas.isEmpty {
                             writing = true
@@ -178,7 +196,7 @@ struct Cycle: Sendable {
                     }
                     if let progress, !report.outcomes.isEmpty {
                         commit()
-                        report.states = states
+                        report.states = Self.states(of: report.outcomes.map(\.key), in: states)
                         report.released = Set(report.outcomes.map(\.key))
                         released.formUnion(report.released)
                         progress(report)

@@ -6,11 +6,13 @@ import PersonaStore
 import PersonaUtilities
 
 /// What the metrics file needs across cycles: the rows of personas not scored in a cycle (their
-/// snapshot stands; read once from its file), the sources' states and their last reads. Owned by
+/// snapshot stands; read once from its file), the sources' health and their last reads. Owned by
 /// one task (the main loop, or `--once`).
 struct MetricsState {
     var personas: [String: MetricsFile.PersonaRow] = [:]
-    var states: [String: SourceState] = [:]
+    /// Of each source's state, what the file shows: a daemon keeps this for its lifetime, and a
+    /// whole `SourceState` (validators, memo, notes) per source was a copy of the store's table.
+    var health: [String: (lastSuccess: Date?, consecutiveFailures: Int)] = [:]
     var reads: [String: (duration: Double, bytes: Int)] = [:]
     var lastWrite: Date?
 
@@ -88,7 +90,7 @@ struct MetricsState {
     mutating func record(_ report: Cycle.Report, configuration: Configuration, store: Store?, logger: Logger, now: Date = Date(),
                          force: Bool = false) {
         personas.merge(report.rows) { $1 }
-        states.merge(report.states) { $1 }
+        for (key, state) in report.states { health[key] = (state.lastSuccess, state.consecutiveFailures) }
         for outcome in report.outcomes { reads[outcome.key] = (outcome.duration, outcome.bytes) }
         let ids = Set(configuration.personas.map(\.id.rawValue))
         personas = personas.filter { ids.contains($0.key) }
@@ -122,7 +124,7 @@ struct MetricsState {
             if let row = personas[persona.id.rawValue] { rows.append(row) }
             for source in persona.sources {
                 let key = SourceRefresh.key(persona, source)
-                let state = states[key]
+                let state = health[key]
                 sources.append(MetricsFile.SourceRow(
                     persona: persona.id.rawValue, network: persona.network.rawValue, kind: source.kind.rawValue,
                     location: source.location, lastSuccess: state?.lastSuccess, consecutiveFailures: state?.consecutiveFailures ?? 0,
