@@ -30,7 +30,8 @@ fi
 nginx_bin="$(command -v nginx || echo /usr/sbin/nginx)"
 swift build -c release --product personad >&2
 swift build -c release --product personactl >&2
-personad="$(swift build -c release --show-bin-path)/personad"
+# PERSONAD_BIN runs another build (an older commit's, to compare on the same machine at the same time).
+personad="${PERSONAD_BIN:-$(swift build -c release --show-bin-path)/personad}"
 personactl="$(swift build -c release --show-bin-path)/personactl"
 
 work="$(mktemp -d)"

@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo; $sudo apt-get install -y -qq time >/dev/null; }
 swift build -c release --product personad >&2
-bin="$(swift build -c release --show-bin-path)/personad"
+# PERSONAD_BIN runs another build (an older commit's, to compare on the same machine at the same time).
+bin="${PERSONAD_BIN:-$(swift build -c release --show-bin-path)/personad}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 counts=("$@")

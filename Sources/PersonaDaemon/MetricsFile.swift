@@ -131,14 +131,15 @@ struct MetricsFile: Sendable {
         let sources = sources.sorted { ($0.persona, $0.kind, $0.location) < ($1.persona, $1.kind, $1.location) }
         // Each row's labels, escaped once: a persona's appear in six families, a source's in four
         // (rebuilding them per series was most of the time of a file of 11,000 personas).
-        let personaLabels = personas.map { labelBytes([("persona", $0.persona), ("network", $0.network)]) }
-        let sourceLabels = sources.map {
-            labelBytes([("persona", $0.persona), ("network", $0.network), ("kind", $0.kind), ("location", $0.location)])
+        // One buffer per table, not an array per row: 22,000 small arrays cost more than their bytes.
+        let personaLabels = LabelTable(rows: personas.count) { [("persona", personas[$0].persona), ("network", personas[$0].network)] }
+        let sourceLabels = LabelTable(rows: sources.count) {
+            [("persona", sources[$0].persona), ("network", sources[$0].network), ("kind", sources[$0].kind), ("location", sources[$0].location)]
         }
         /// One family: its header before its first series, then the series `values` appends for
         /// each row (through `series(labels, extra, value)`).
         func family(_ name: String, _ unit: String, _ help: String, rows: Int,
-                    _ values: (Int, (_ labels: [UInt8], _ extra: (String, String)?, _ value: Double) -> Void) -> Void) {
+                    _ values: (Int, (_ labels: ArraySlice<UInt8>, _ extra: (String, String)?, _ value: Double) -> Void) -> Void) {
             let full = Array(("personad_" + name + (unit.isEmpty ? "" : "_" + unit)).utf8)
             var headed = false
             for row in 0..<rows {
@@ -195,14 +196,23 @@ struct MetricsFile: Sendable {
         if !buffer.isEmpty { emit(&buffer) }
     }
 
-    /// `label="value",…` without braces, escaped.
-    static func labelBytes(_ labels: [(String, String)]) -> [UInt8] {
-        var out: [UInt8] = []
-        for (index, (label, text)) in labels.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendLabel(label, text, to: &out)
+    /// Each row's `label="value",…` (without braces, escaped), the rows' texts end to end.
+    struct LabelTable {
+        private var bytes: [UInt8] = []
+        private var ends: [Int] = []
+
+        init(rows: Int, _ labels: (Int) -> [(String, String)]) {
+            ends.reserveCapacity(rows)
+            for row in 0..<rows {
+                for (index, (label, text)) in labels(row).enumerated() {
+                    if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                    MetricsFile.appendLabel(label, text, to: &bytes)
+                }
+                ends.append(bytes.count)
+            }
         }
-        return out
+
+        subscript(row: Int) -> ArraySlice<UInt8> { bytes[(row == 0 ? 0 : ends[row - 1])..<ends[row]] }
     }
 
     /// `label="value"`, the value escaped. The three escapes are ASCII, and no byte of a
