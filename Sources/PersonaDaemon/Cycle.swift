@@ -101,9 +101,9 @@ struct Cycle: Sendable {
         // (a snapshot shows all of a persona's sources). A cycle over a few due sources of a large
         // configuration reads a few rows, not every source's.
         let personaIDs = Set(jobs.map(\.persona.id)).union(snapshot ?? [])
-        let needed = configuration.personas.filter { personaIDs.contains($0.id) }
-            .flatMap { persona in persona.sources.map { SourceRefresh.key(persona, $0) } }
-        let everySource = needed.count == configuration.personas.reduce(0) { $0 + $1.sources.count }
+        let needed = Set(jobs.map(\.key)).union(configuration.personas.filter { personaIDs.contains($0.id) }
+            .flatMap { persona in persona.sources.map { SourceRefresh.key(persona, $0) } })
+        let everySource = needed.count >= configuration.personas.reduce(0) { $0 + $1.sources.count }
         func readStates() throws(StoreError) -> [String: SourceState] {
             everySource ? try store.sourceStates() : try store.sourceStates(of: needed)
         }
