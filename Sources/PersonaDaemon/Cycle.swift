@@ -150,8 +150,8 @@ struct Cycle: Sendable {
             guard !personas.isEmpty else { return }
             record(await snapshots.run(personas, changed: changed, configuration: configuration, states: states), ids)
         }
-        /// Whether a snapshot pass is running beside the transfers (one at a time).
-        var writing = false
+        /// The personas of the snapshot pass running beside the transfers (one at a time), if any.
+        var passing: Set<PersonaID> = []
         await withTaskGroup(of: Child.self) { group in
             var iterator = jobs.makeIterator()
             var running = 0
@@ -179,7 +179,7 @@ struct Cycle: Sendable {
                     // The pass runs as a child beside the transfers: awaited here, it stopped this
                     // loop from starting sources for its whole length (fetching and scoring took
                     // turns instead of sharing the cores).
-                    if !finished.isEmpty, !writing {
+                    if !finished.isEmpty, passing.isEmpty {
                         commit()
                         let ids = finished, changed = changed
                         let personas = configuration.personas.filter { ids.contains($0.id) }
@@ -188,7 +188,7 @@ struct Cycle: Sendable {
                         let states = Self.states(of: personas, in: states)
                         finished.removeAll()
                         if !personas.isEmpty {
-                            writing = true
+                            passing = ids
                             group.addTask {
                                 .written(await snapshots.run(personas, changed: changed, configuration: configuration, states: states), ids)
                             }
@@ -196,15 +196,23 @@ struct Cycle: Sendable {
                     }
                     if let progress, !report.outcomes.isEmpty {
                         commit()
-                        report.states = Self.states(of: report.outcomes.map(\.key), in: states)
-                        report.released = Set(report.outcomes.map(\.key))
-                        released.formUnion(report.released)
-                        progress(report)
-                        report = Report()
+                        // A source is handed back only once its persona's snapshot is written:
+                        // released while the pass runs, it could be read again (a SIGUSR1 makes
+                        // every source due) and its persona scored by two passes at once.
+                        let held = report.outcomes.filter { passing.contains($0.persona) }
+                        report.outcomes.removeAll { passing.contains($0.persona) }
+                        if !report.outcomes.isEmpty {
+                            report.states = Self.states(of: report.outcomes.map(\.key), in: states)
+                            report.released = Set(report.outcomes.map(\.key))
+                            released.formUnion(report.released)
+                            progress(report)
+                            report = Report()
+                        }
+                        report.outcomes = held
                     }
                     scheduleFlush()
                 case .written(let output, let ids):
-                    writing = false
+                    passing = []
                     record(output, ids)
                 case .refreshed(let result):
                     running -= 1
