@@ -7,24 +7,15 @@ import PersonaUtilities
 extension Store {
     // MARK: Personas and score history
 
-    /// What was last written for each persona.
-    public func personaRecords() throws(StoreError) -> [PersonaID: PersonaRecord] {
-        try personaRecords(sql: "SELECT * FROM persona_state", arguments: [])
-    }
-
     /// What was last written for these personas (those never written have no record): one query
     /// (the ids passed as one JSON array), so that a pass over a few personas does not read them all.
     public func personaRecords(of personas: some Collection<PersonaID>) throws(StoreError) -> [PersonaID: PersonaRecord] {
         guard !personas.isEmpty else { return [:] }
-        return try personaRecords(sql: "SELECT * FROM persona_state WHERE persona_id IN (SELECT value FROM json_each(?))",
-                                  arguments: [JSONText.array(personas.map(\.rawValue))])
-    }
-
-    private func personaRecords(sql: String, arguments: StatementArguments) throws(StoreError) -> [PersonaID: PersonaRecord] {
         do {
             return try pool.read { db in
                 var records: [PersonaID: PersonaRecord] = [:]
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                let rows = try Row.fetchCursor(db, sql: "SELECT * FROM persona_state WHERE persona_id IN (SELECT value FROM json_each(?))",
+                                               arguments: [JSONText.array(personas.map(\.rawValue))])
                 while let row = try rows.next() {
                     guard let id = PersonaID(rawValue: row["persona_id"]) else { continue }
                     records[id] = PersonaRecord(

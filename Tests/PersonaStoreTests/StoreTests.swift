@@ -43,7 +43,7 @@ import PersonaSnapshots
                                         scoreValue: Double(index), scoreStatus: "ok", formulaVersion: "2", metrics: index % 2 == 0 ? "[1,2,[]]" : nil)
         }
         try store.commit(records: records, history: [])
-        #expect(try store.personaRecords() == records)
+        #expect(try store.personaRecords(of: ids) == records)
         let asked = ids.filter { $0.rawValue.hasSuffix("7") } + [PersonaID(rawValue: "never-written")].compactMap { $0 }
         let read = try store.personaRecords(of: asked)
         #expect(read.count == 30)
